@@ -1,0 +1,77 @@
+package dev.switchboard.contracts;
+
+/**
+ * Every Redis key and channel name the services share (DESIGN.md, "Redis contract"). Nothing else
+ * in the code base spells an {@code sb:} name.
+ */
+public final class RedisKeys {
+
+    public static final String PREFIX = "sb:";
+
+    /** Pub/sub channel for auth invalidations ({@link dev.switchboard.contracts.events.AuthEvent}). */
+    public static final String AUTH_EVENTS = "sb:auth:events";
+    /** Counter bumped with every auth invalidation. */
+    public static final String AUTH_EPOCH = "sb:auth:epoch";
+
+    /** The whole catalog as one JSON document. */
+    public static final String CATALOG_SNAPSHOT = "sb:catalog:snapshot";
+    /** Version of {@link #CATALOG_SNAPSHOT}, readable without fetching the document. */
+    public static final String CATALOG_VERSION = "sb:catalog:version";
+    /** Pub/sub channel announcing a new catalog version ({@link dev.switchboard.contracts.events.CatalogEvent}). */
+    public static final String CATALOG_EVENTS = "sb:catalog:events";
+    /** Hash of model-route id to hit count, incremented by relays. */
+    public static final String ROUTE_HITS = "sb:catalog:route-hits";
+
+    /** Pub/sub channel for cooldown changes ({@link dev.switchboard.contracts.events.CooldownEvent}). */
+    public static final String COOLDOWN_EVENTS = "sb:cd:events";
+    /** Sorted set of active cooldown scopes scored by deadline (epoch millis), for listing and backstop polls. */
+    public static final String COOLDOWN_INDEX = "sb:cd:index";
+
+    /** Stream of finished requests ({@link dev.switchboard.contracts.events.UsageEvent}). */
+    public static final String USAGE_STREAM = "sb:usage";
+    /** Consumer group of auth-service on {@link #USAGE_STREAM}. */
+    public static final String USAGE_GROUP = "auth-ledger";
+
+    private RedisKeys() {
+    }
+
+    /** Auth cache entry for a tenant key, by the lowercase hex SHA-256 of the plaintext key. */
+    public static String authKey(String sha256Hex) {
+        return "sb:auth:key:" + sha256Hex;
+    }
+
+    /** Cooldown entry of one scope (see {@code CooldownScope} in the relay). */
+    public static String cooldown(String scope) {
+        return "sb:cd:" + scope;
+    }
+
+    /** Half-open probe lock of one cooldown scope. */
+    public static String cooldownProbe(String scope) {
+        return "sb:cd:probe:" + scope;
+    }
+
+    /** Requests-per-minute window of a tenant key. */
+    public static String rateWindow(long apiKeyId) {
+        return "sb:rl:key:" + apiKeyId;
+    }
+
+    /** Requests-per-minute usage of an upstream key. */
+    public static String upstreamRate(long providerKeyId) {
+        return "sb:rl:upstream:" + providerKeyId;
+    }
+
+    /** Concurrency leases of a user (sorted set of lease id scored by expiry). */
+    public static String concurrency(long userId) {
+        return "sb:conc:user:" + userId;
+    }
+
+    /** Spend counter of a group for a period, e.g. {@code day:2026-11-21}. */
+    public static String groupSpend(long groupId, String period) {
+        return "sb:spend:group:" + groupId + ":" + period;
+    }
+
+    /** Spend of a user not yet settled into the balance by the ledger. */
+    public static String userSpend(long userId) {
+        return "sb:spend:user:" + userId;
+    }
+}

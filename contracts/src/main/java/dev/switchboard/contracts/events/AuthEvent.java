@@ -1,0 +1,19 @@
+package dev.switchboard.contracts.events;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * Published on {@code sb:auth:events} after every change to a key, user or group.
+ *
+ * @param kind key | user | group
+ * @param id row id
+ * @param version version after the change
+ * @param keyHashes sha256 hex of every affected key (one for a key change, all keys of the user or
+ *        group otherwise), so a relay drops exactly those L1 entries
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record AuthEvent(String kind, long id, long version, java.util.List<String> keyHashes) {
+    public static final String KEY = "key";
+    public static final String USER = "user";
+    public static final String GROUP = "group";
+}

@@ -76,6 +76,25 @@ public final class ModelPattern {
         return new ModelPattern(pattern);
     }
 
+    /**
+     * Compiles without the {@value #MAX_LENGTH}-character limit (character checks still apply). For
+     * benchmarks that prove matching stays linear on patterns far beyond what validation accepts.
+     */
+    public static ModelPattern compileUnbounded(String pattern) {
+        if (pattern != null && pattern.length() > MAX_LENGTH) {
+            validate(pattern.substring(0, MAX_LENGTH));
+            validate(pattern.substring(pattern.length() - MAX_LENGTH));
+            for (int i = 0; i < pattern.length(); i++) {
+                char c = pattern.charAt(i);
+                if (Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                    throw new IllegalArgumentException("pattern contains a control or space character at position " + i);
+                }
+            }
+            return new ModelPattern(pattern);
+        }
+        return compile(pattern);
+    }
+
     public String source() {
         return source;
     }

@@ -118,6 +118,11 @@ public final class ModelPattern {
         return new String(prefix);
     }
 
+    /** The literal text after the last {@code *}, lower-cased (empty when exact or ending in {@code *}). */
+    public String literalSuffix() {
+        return new String(suffix);
+    }
+
     /** Whether the whole {@code name} matches, ignoring case. A null name never matches. */
     public boolean matches(String name) {
         if (name == null) {

@@ -66,19 +66,14 @@ public final class PatternTable<T> {
         if (ex != null) {
             return ex.get(0);
         }
-        Node<T> node = root;
-        Entry<T> found = first(root.entries, name);
-        int depth = 0;
-        while (node != null && depth < lower.length()) {
-            node = node.children.get(lower.charAt(depth++));
-            if (node != null) {
-                Entry<T> e = first(node.entries, name);
-                if (e != null) {
-                    found = e;
-                }
+        List<Node<T>> path = path(lower);
+        for (int i = path.size() - 1; i >= 0; i--) {
+            Entry<T> e = path.get(i).best(name, lower);
+            if (e != null) {
+                return e;
             }
         }
-        return found;
+        return null;
     }
 
     /** Every match for {@code name}, best first. */
@@ -92,26 +87,17 @@ public final class PatternTable<T> {
         if (ex != null) {
             ex.forEach(e -> out.add(e.value));
         }
-        List<Node<T>> path = new ArrayList<>();
-        Node<T> node = root;
-        path.add(node);
-        for (int i = 0; i < lower.length() && node != null; i++) {
-            node = node.children.get(lower.charAt(i));
-            if (node != null) {
-                path.add(node);
-            }
-        }
+        List<Node<T>> path = path(lower);
         for (int i = path.size() - 1; i >= 0; i--) {
-            for (Entry<T> e : path.get(i).entries) {
-                if (e.pattern.matches(name)) {
-                    out.add(e.value);
-                }
-            }
+            List<Entry<T>> matches = new ArrayList<>();
+            path.get(i).all(name, lower, matches);
+            matches.sort(ORDER);
+            matches.forEach(e -> out.add(e.value));
         }
         return out;
     }
 
-    /** Every entry, in insertion order of the builder's sort (for listings). */
+    /** Every entry (for listings). */
     public List<Entry<T>> entries() {
         List<Entry<T>> out = new ArrayList<>();
         exact.values().forEach(out::addAll);
@@ -119,12 +105,34 @@ public final class PatternTable<T> {
         return out;
     }
 
+    /** Trie nodes holding patterns along the name's prefixes, root first. */
+    private List<Node<T>> path(String lower) {
+        List<Node<T>> path = new ArrayList<>(4);
+        Node<T> node = root;
+        if (node.hasEntries()) {
+            path.add(node);
+        }
+        for (int i = 0; i < lower.length(); i++) {
+            node = node.children.get(lower.charAt(i));
+            if (node == null) {
+                break;
+            }
+            if (node.hasEntries()) {
+                path.add(node);
+            }
+        }
+        return path;
+    }
+
     private static <T> void collect(Node<T> node, List<Entry<T>> out) {
-        out.addAll(node.entries);
+        out.addAll(node.open);
+        if (node.suffixes != null) {
+            node.suffixes.collect(out);
+        }
         node.children.values().forEach(c -> collect(c, out));
     }
 
-    /** Entries of one node are sorted by precedence: the first match is the node's best. */
+    /** Entries of one list are sorted by precedence: the first match is the list's best. */
     private static <T> Entry<T> first(List<Entry<T>> entries, String name) {
         for (Entry<T> e : entries) {
             if (e.pattern.matches(name)) {
@@ -134,13 +142,105 @@ public final class PatternTable<T> {
         return null;
     }
 
+    private static <T> Entry<T> better(Entry<T> a, Entry<T> b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return ORDER.compare(a, b) <= 0 ? a : b;
+    }
+
     /** A pattern with its tie-breakers and value. */
     public record Entry<T>(ModelPattern pattern, int priority, long seq, T value) {
     }
 
+    /**
+     * Wildcard patterns sharing one literal prefix. Those ending in {@code *} are tested in order;
+     * those ending in a literal hang in a reverse trie under that suffix, so a name only meets the
+     * patterns whose suffix it has.
+     */
     private static final class Node<T> {
         final Map<Character, Node<T>> children = new HashMap<>(4);
-        List<Entry<T>> entries = new ArrayList<>(0);
+        final List<Entry<T>> open = new ArrayList<>(0);
+        Suffix<T> suffixes;
+
+        boolean hasEntries() {
+            return !open.isEmpty() || suffixes != null;
+        }
+
+        Entry<T> best(String name, String lower) {
+            Entry<T> best = first(open, name);
+            if (suffixes != null) {
+                Suffix<T> s = suffixes;
+                for (int i = lower.length() - 1; i >= 0 && s != null; i--) {
+                    s = s.children.get(lower.charAt(i));
+                    if (s != null && !s.entries.isEmpty()) {
+                        best = better(best, first(s.entries, name));
+                    }
+                }
+            }
+            return best;
+        }
+
+        void all(String name, String lower, List<Entry<T>> out) {
+            for (Entry<T> e : open) {
+                if (e.pattern.matches(name)) {
+                    out.add(e);
+                }
+            }
+            Suffix<T> s = suffixes;
+            for (int i = lower.length() - 1; i >= 0 && s != null; i--) {
+                s = s.children.get(lower.charAt(i));
+                if (s != null) {
+                    for (Entry<T> e : s.entries) {
+                        if (e.pattern.matches(name)) {
+                            out.add(e);
+                        }
+                    }
+                }
+            }
+        }
+
+        void add(Entry<T> e) {
+            String suffix = e.pattern.literalSuffix();
+            if (suffix.isEmpty()) {
+                open.add(e);
+                return;
+            }
+            if (suffixes == null) {
+                suffixes = new Suffix<>();
+            }
+            Suffix<T> s = suffixes;
+            for (int i = suffix.length() - 1; i >= 0; i--) {
+                s = s.children.computeIfAbsent(suffix.charAt(i), c -> new Suffix<>());
+            }
+            s.entries.add(e);
+        }
+
+        void sort() {
+            open.sort(ORDER);
+            if (suffixes != null) {
+                suffixes.sort();
+            }
+            children.values().forEach(Node::sort);
+        }
+    }
+
+    private static final class Suffix<T> {
+        final Map<Character, Suffix<T>> children = new HashMap<>(4);
+        final List<Entry<T>> entries = new ArrayList<>(0);
+
+        void sort() {
+            entries.sort(ORDER);
+            children.values().forEach(Suffix::sort);
+        }
+
+        void collect(List<Entry<T>> out) {
+            out.addAll(entries);
+            children.values().forEach(c -> c.collect(out));
+        }
     }
 
     public static final class Builder<T> {
@@ -175,17 +275,12 @@ public final class PatternTable<T> {
                     for (int i = 0; i < prefix.length(); i++) {
                         node = node.children.computeIfAbsent(prefix.charAt(i), c -> new Node<>());
                     }
-                    node.entries.add(e);
+                    node.add(e);
                 }
             }
             exact.values().forEach(l -> l.sort(ORDER));
-            sortAll(root);
+            root.sort();
             return new PatternTable<>(exact, root, entries.size());
-        }
-
-        private static <T> void sortAll(Node<T> node) {
-            node.entries.sort(ORDER);
-            node.children.values().forEach(Builder::sortAll);
         }
     }
 }

@@ -1,0 +1,60 @@
+package dev.switchboard.mock;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FaultTest {
+
+    @Test
+    void parsesValuesAndFlagsWithEitherSeparator() {
+        Fault f = Fault.parse(" status=429 ; retry-after=30, ttfb=5;chunk-delay=7;cut-after=3;hang;malformed;inband-error;"
+                + "remaining=0;remaining-tokens=9;code=insufficient_quota");
+        assertThat(f.status).isEqualTo(429);
+        assertThat(f.retryAfter).isEqualTo(30);
+        assertThat(f.ttfbMs).isEqualTo(5);
+        assertThat(f.chunkDelayMs).isEqualTo(7);
+        assertThat(f.cutAfter).isEqualTo(3);
+        assertThat(f.hang).isTrue();
+        assertThat(f.malformed).isTrue();
+        assertThat(f.inbandError).isTrue();
+        assertThat(f.remainingRequests).isZero();
+        assertThat(f.remainingTokens).isEqualTo(9);
+        assertThat(f.code).isEqualTo("insufficient_quota");
+    }
+
+    @Test
+    void blankMeansNoFault() {
+        assertThat(Fault.parse("").isNone()).isTrue();
+        assertThat(Fault.parse(null).isNone()).isTrue();
+        assertThat(Fault.parse(" ; ").isNone()).isTrue();
+        assertThat(Fault.NONE.cutAfter).isEqualTo(-1);
+        assertThat(Fault.NONE.retryAfter).isNull();
+    }
+
+    @Test
+    void rejectsUnknownParametersAndBadValues() {
+        assertThatThrownBy(() -> Fault.parse("statuss=500")).hasMessageContaining("unknown fault parameter 'statuss'");
+        assertThatThrownBy(() -> Fault.parse("status=200")).hasMessageContaining("between 400 and 599");
+        assertThatThrownBy(() -> Fault.parse("status")).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> Fault.parse("ttfb=-1")).hasMessageContaining("ttfb");
+        assertThatThrownBy(() -> Fault.parse("ttfb=99999999")).hasMessageContaining("ttfb");
+        assertThatThrownBy(() -> Fault.parse("hang=5")).hasMessageContaining("takes no value");
+        assertThatThrownBy(() -> Fault.parse("code=<script>")).hasMessageContaining("code");
+    }
+
+    @Test
+    void retryAfterNoneSuppressesTheHeader() {
+        assertThat(Fault.parse("retry-after=none").retryAfter).isEqualTo(-1);
+    }
+
+    @Test
+    void laterSourceWinsOnAClashAndKeepsTheRest() {
+        Fault merged = Fault.parse("status=429;retry-after=30").overriddenBy(Fault.parse("status=503;ttfb=10"));
+        assertThat(merged.status).isEqualTo(503);
+        assertThat(merged.retryAfter).isEqualTo(30);
+        assertThat(merged.ttfbMs).isEqualTo(10);
+        assertThat(merged.toString()).isEqualTo("status=503;retry-after=30;ttfb=10");
+    }
+}

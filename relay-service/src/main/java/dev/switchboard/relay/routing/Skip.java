@@ -1,0 +1,24 @@
+package dev.switchboard.relay.routing;
+
+/**
+ * A candidate (or a whole target) left out of the chain, with the reason.
+ *
+ * @param provider provider name, null when the skip concerns a cluster/pool/target
+ * @param model model or target name
+ * @param keyLabel key label, null when the skip concerns every key
+ * @param reason one of the constants below
+ * @param detail human-readable detail; never a secret
+ */
+public record Skip(String provider, String model, String keyLabel, String reason, String detail) {
+
+    public static final String DISABLED = "disabled";
+    public static final String NOT_ALLOWED = "not_allowed";
+    public static final String PROTOCOL_MISMATCH = "protocol_mismatch";
+    public static final String COOLING_DOWN = "cooling_down";
+    public static final String DUPLICATE = "duplicate";
+    public static final String NO_HEADROOM = "no_headroom";
+    public static final String UNKNOWN_TARGET = "unknown_target";
+    public static final String NO_KEYS = "no_keys";
+    /** Set by the runtime when another replica holds the half-open probe lock. */
+    public static final String PROBE_IN_FLIGHT = "probe_in_flight";
+}

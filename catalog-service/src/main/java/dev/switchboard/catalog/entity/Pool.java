@@ -1,0 +1,24 @@
+package dev.switchboard.catalog.entity;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** Level 1: one virtual model served by several (provider, model) members. */
+@Entity
+@Table(name = "pool")
+public class Pool extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    public String name;
+
+    public String strategy;
+
+    public boolean enabled;
+}

@@ -1,0 +1,100 @@
+package dev.switchboard.catalog.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.catalog.api.Page;
+import dev.switchboard.catalog.api.Views.*;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import dev.switchboard.catalog.service.RouteService;
+
+@Path("/admin/routes")
+@Tag(name = "Model routes", description = "Wildcard model patterns sent to a provider, pool or cluster, with relay hit counts")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class RouteResource {
+
+    @Inject
+    RouteService service;
+
+    @Inject
+    Paging paging;
+
+    @GET
+    @RolesAllowed({Roles.ADMIN, Roles.VIEWER})
+    @Operation(summary = "List model routes (paged, by id)")
+    @APIResponse(responseCode = "200", description = "A page")
+    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
+    @APIResponse(responseCode = "403", description = "Neither admin nor viewer")
+    @APIResponse(responseCode = "422", description = "Invalid page or size")
+    public Page<RouteView> list(@QueryParam("page") Integer page, @QueryParam("size") Integer size) {
+        return service.list(paging.page(page), paging.size(size));
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.VIEWER})
+    @Operation(summary = "Get one")
+    @APIResponse(responseCode = "200", description = "Found")
+    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
+    @APIResponse(responseCode = "403", description = "Neither admin nor viewer")
+    @APIResponse(responseCode = "404", description = "Not found")
+    public RouteView get(@PathParam("id") long id) {
+        return service.get(id);
+    }
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Create", description = "Fields: pattern (* wildcards, whole name, case-insensitive), targetKind (provider|pool|cluster), target (name), priority (lower wins, default 100), enabled")
+    @APIResponse(responseCode = "201", description = "Created")
+    @APIResponse(responseCode = "400", description = "Body is not a JSON object")
+    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
+    @APIResponse(responseCode = "403", description = "Not an admin")
+    @APIResponse(responseCode = "409", description = "Conflicts with the current catalog")
+    @APIResponse(responseCode = "422", description = "Validation failed; errors name each field")
+    public Response create(JsonNode body) {
+        RouteView created = service.create(body);
+        return Response.created(URI.create("/admin/routes/" + created.id())).entity(created).build();
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Change named fields (others keep their values)")
+    @APIResponse(responseCode = "200", description = "Updated")
+    @APIResponse(responseCode = "400", description = "Body is not a JSON object")
+    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
+    @APIResponse(responseCode = "403", description = "Not an admin")
+    @APIResponse(responseCode = "404", description = "Not found")
+    @APIResponse(responseCode = "409", description = "Conflicts with the current catalog")
+    @APIResponse(responseCode = "422", description = "Validation failed; errors name each field")
+    public RouteView patch(@PathParam("id") long id, JsonNode body) {
+        return service.patch(id, body);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Delete a route")
+    @APIResponse(responseCode = "200", description = "Deleted")
+    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
+    @APIResponse(responseCode = "403", description = "Not an admin")
+    @APIResponse(responseCode = "404", description = "Not found")
+    public DeletedView delete(@PathParam("id") long id) {
+        return service.delete(id);
+    }
+}

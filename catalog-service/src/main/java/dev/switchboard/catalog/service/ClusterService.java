@@ -1,0 +1,226 @@
+package dev.switchboard.catalog.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.catalog.api.ApiProblem;
+import dev.switchboard.catalog.api.Page;
+import dev.switchboard.catalog.api.Reference;
+import dev.switchboard.catalog.api.Views.ClusterMemberView;
+import dev.switchboard.catalog.api.Views.ClusterView;
+import dev.switchboard.catalog.api.Views.DeletedView;
+import dev.switchboard.catalog.entity.Cluster;
+import dev.switchboard.catalog.entity.ClusterMember;
+import dev.switchboard.catalog.entity.Model;
+import dev.switchboard.catalog.entity.Pool;
+import dev.switchboard.catalog.repository.IntegrityRepository;
+import dev.switchboard.contracts.catalog.ClusterSnapshot;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Clusters (level 2): a semantic name over ordered pools and raw model names, never clusters. */
+@ApplicationScoped
+public class ClusterService {
+
+    static final Set<String> FIELDS = Set.of("name", "enabled", "members");
+    private static final Set<String> MEMBER_FIELDS = Set.of("kind", "name");
+    private static final Set<String> KINDS = Set.of(ClusterSnapshot.POOL, ClusterSnapshot.MODEL);
+    private static final int MAX_MEMBERS = 100;
+
+    @Inject
+    IntegrityRepository integrity;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    Event<CatalogChanged> changed;
+
+    public Page<ClusterView> list(int page, int size) {
+        var query = Cluster.findAll(Sort.by("id"));
+        List<Cluster> items = query.page(io.quarkus.panache.common.Page.of(page, size)).list();
+        Map<Long, List<ClusterMemberView>> members = members(items.stream().map(c -> c.id).toList());
+        return new Page<>(items.stream().map(c -> view(c, members)).toList(), page, size, query.count());
+    }
+
+    public ClusterView get(long id) {
+        return view(find(id), members(List.of(id)));
+    }
+
+    public Optional<Cluster> findByName(String name) {
+        return Cluster.find("lower(name) = lower(?1)", name).firstResultOptional();
+    }
+
+    @Transactional
+    public ClusterView create(JsonNode body) {
+        integrity.lockCatalog();
+        Fields f = Fields.of(body, FIELDS);
+        f.require("name");
+        f.require("members");
+        Cluster c = new Cluster();
+        c.enabled = true;
+        List<ClusterMember> members = apply(c, f);
+        c.persist();
+        replaceMembers(c.id, members);
+        changed.fire(new CatalogChanged("cluster " + c.id + " created"));
+        return view(c, members(List.of(c.id)));
+    }
+
+    @Transactional
+    public ClusterView patch(long id, JsonNode body) {
+        integrity.lockCatalog();
+        Cluster c = find(id);
+        List<ClusterMember> members = apply(c, Fields.of(body, FIELDS));
+        if (members != null) {
+            replaceMembers(id, members);
+        }
+        changed.fire(new CatalogChanged("cluster " + id + " updated"));
+        return view(c, members(List.of(id)));
+    }
+
+    @Transactional
+    public DeletedView delete(long id, boolean cascade) {
+        integrity.lockCatalog();
+        Cluster c = find(id);
+        List<Reference> refs = integrity.routesTo("cluster", id);
+        if (!refs.isEmpty() && !cascade) {
+            throw ApiProblem.referenced("cluster '" + c.name + "'", refs);
+        }
+        integrity.remove(refs);
+        ClusterMember.delete("clusterId", id);
+        c.delete();
+        changed.fire(new CatalogChanged("cluster " + id + " deleted"));
+        return new DeletedView(id, refs);
+    }
+
+    private Cluster find(long id) {
+        Cluster c = Cluster.findById(id);
+        if (c == null) {
+            throw ApiProblem.notFound("cluster", id);
+        }
+        return c;
+    }
+
+    private List<ClusterMember> apply(Cluster c, Fields f) {
+        String name = null;
+        if (f.has("name")) {
+            name = f.text("name");
+            Names.checkName(f, "name", name);
+        }
+        if (f.has("enabled")) {
+            Boolean e = f.bool("enabled");
+            c.enabled = e == null ? c.enabled : e;
+        }
+        List<ClusterMember> members = null;
+        if (f.has("members")) {
+            JsonNode array = f.array("members");
+            if (array != null) {
+                members = parseMembers(f, array, name != null ? name : c.name);
+            }
+        }
+        f.throwIfErrors();
+        if (name != null && !name.equals(c.name)) {
+            integrity.requireNameFree(name, "cluster", c.id, null);
+            c.name = name;
+        }
+        return members;
+    }
+
+    /**
+     * Members are {@code {"kind": "pool"|"model", "name": ...}}; without a kind the name is looked up
+     * as a pool, then as a model (names are unique across both, so this is unambiguous).
+     */
+    private List<ClusterMember> parseMembers(Fields f, JsonNode array, String ownName) {
+        if (array.isEmpty()) {
+            f.error("members", "a cluster needs at least one member");
+            return List.of();
+        }
+        if (array.size() > MAX_MEMBERS) {
+            f.error("members", "at most " + MAX_MEMBERS + " members");
+            return List.of();
+        }
+        List<ClusterMember> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < array.size(); i++) {
+            String path = "members[" + i + "]";
+            JsonNode node = array.get(i);
+            Fields m = node != null && node.isTextual() ? null : f.nested(node, path, MEMBER_FIELDS);
+            String memberName = m == null ? node.asText() : m.text("name");
+            String kind = m != null && m.has("kind") ? m.oneOf("kind", KINDS) : null;
+            if (memberName == null || memberName.isBlank()) {
+                if (m == null) {
+                    f.error(path, "must be a non-empty name");
+                }
+                continue;
+            }
+            String field = m == null ? path : path + ".name";
+            if (!seen.add(memberName.toLowerCase(Locale.ROOT))) {
+                f.error(field, "duplicate member");
+                continue;
+            }
+            Optional<Pool> pool = ClusterSnapshot.MODEL.equals(kind) ? Optional.empty()
+                    : Pool.find("lower(name) = lower(?1)", memberName).firstResultOptional();
+            boolean modelExists = !ClusterSnapshot.POOL.equals(kind) && pool.isEmpty()
+                    && Model.count("lower(name) = lower(?1)", memberName) > 0;
+            ClusterMember member = new ClusterMember();
+            member.position = i;
+            if (pool.isPresent()) {
+                member.poolId = pool.get().id;
+            } else if (modelExists) {
+                member.modelName = memberName;
+            } else if (memberName.equalsIgnoreCase(ownName) || findByName(memberName).isPresent()) {
+                f.error(field, "a cluster cannot contain a cluster");
+            } else {
+                f.error(field, kind == null ? "no pool or model has this name" : "no " + kind + " has this name");
+            }
+            out.add(member);
+        }
+        return out;
+    }
+
+    private void replaceMembers(long clusterId, List<ClusterMember> members) {
+        ClusterMember.delete("clusterId", clusterId);
+        em.flush();
+        for (ClusterMember m : members) {
+            m.clusterId = clusterId;
+            m.persist();
+        }
+        em.flush();
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<Long, List<ClusterMemberView>> members(List<Long> clusterIds) {
+        Map<Long, List<ClusterMemberView>> out = new LinkedHashMap<>();
+        if (clusterIds.isEmpty()) {
+            return out;
+        }
+        List<Object[]> rows = em.createNativeQuery("""
+                select cm.cluster_id, p.name, cm.model_name
+                from catalog.cluster_member cm
+                left join catalog.pool p on p.id = cm.pool_id
+                where cm.cluster_id in (?1)
+                order by cm.cluster_id, cm.position
+                """).setParameter(1, clusterIds).getResultList();
+        for (Object[] r : rows) {
+            ClusterMemberView v = r[1] != null
+                    ? new ClusterMemberView(ClusterSnapshot.POOL, (String) r[1])
+                    : new ClusterMemberView(ClusterSnapshot.MODEL, (String) r[2]);
+            out.computeIfAbsent(((Number) r[0]).longValue(), k -> new ArrayList<>()).add(v);
+        }
+        return out;
+    }
+
+    private static ClusterView view(Cluster c, Map<Long, List<ClusterMemberView>> members) {
+        return new ClusterView(c.id, c.name, c.enabled, members.getOrDefault(c.id, List.of()));
+    }
+}

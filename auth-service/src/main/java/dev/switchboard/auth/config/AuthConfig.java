@@ -1,0 +1,59 @@
+package dev.switchboard.auth.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Application settings of auth-service (prefix {@code switchboard}). */
+@ConfigMapping(prefix = "switchboard")
+public interface AuthConfig {
+
+    /** Shared secret the relay sends in {@code x-switchboard-service-token}; env {@code SB_INTERNAL_TOKEN}. */
+    Optional<String> internalToken();
+
+    /** Auth snapshot cache in Redis. */
+    Cache cache();
+
+    /** Usage ledger consumer of the {@code sb:usage} stream. */
+    Ledger ledger();
+
+    interface Cache {
+        /** Time to live of a positive entry (a key that exists). */
+        @WithDefault("30M")
+        Duration positiveTtl();
+
+        /** Random extra time added to each positive TTL so entries written together do not expire together. */
+        @WithDefault("5M")
+        Duration positiveJitter();
+
+        /** Time to live of a negative entry (a key that does not exist or was deleted). */
+        @WithDefault("60S")
+        Duration negativeTtl();
+    }
+
+    interface Ledger {
+        /** Whether the background consumer runs (tests drive it by hand). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Consumer name inside the {@code auth-ledger} group; unique per replica (defaults to the host name). */
+        Optional<String> consumerName();
+
+        /** Messages read per XREADGROUP call. */
+        @WithDefault("100")
+        int batchSize();
+
+        /** How long one XREADGROUP call blocks waiting for new messages. */
+        @WithDefault("2S")
+        Duration blockTimeout();
+
+        /** A pending message idle this long belongs to a dead consumer and is reclaimed with XAUTOCLAIM. */
+        @WithDefault("60S")
+        Duration reclaimMinIdle();
+
+        /** How often the consumer looks for pending messages of dead consumers. */
+        @WithDefault("30S")
+        Duration reclaimInterval();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.switchboard.auth.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.contracts.RedisKeys;
+import dev.switchboard.contracts.auth.AuthCacheEntry;
+import dev.switchboard.contracts.events.AuthEvent;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The auth part of the Redis contract: cache entries at {@code sb:auth:key:{sha256}}, invalidation
+ * events and the epoch counter. Entries are written only through a compare-and-set on
+ * {@code version}, so a slow loader can never replace a newer entry (for example a revocation).
+ */
+@ApplicationScoped
+public class AuthCacheStore {
+
+    private static final Logger LOG = Logger.getLogger(AuthCacheStore.class);
+
+    /**
+     * KEYS[1] entry key; ARGV[1] JSON; ARGV[2] version; ARGV[3] TTL millis. Writes only when no
+     * entry exists or the stored one has a lower version (unreadable entries are replaced).
+     * Returns 1 when written, 0 when a newer or equal entry was kept.
+     */
+    static final String CAS_SCRIPT = """
+            local cur = redis.call('GET', KEYS[1])
+            if cur then
+              local ok, doc = pcall(cjson.decode, cur)
+              if ok and type(doc) == 'table' and tonumber(doc['version']) ~= nil
+                  and tonumber(doc['version']) >= tonumber(ARGV[2]) then
+                return 0
+              end
+            end
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+            return 1
+            """;
+
+    @Inject
+    RedisDataSource redis;
+
+    @Inject
+    ObjectMapper mapper;
+
+    public Optional<AuthCacheEntry> get(String sha256Hex) {
+        String json = redis.value(String.class).get(RedisKeys.authKey(sha256Hex));
+        if (json == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(mapper.readValue(json, AuthCacheEntry.class));
+        } catch (JsonProcessingException e) {
+            // An unreadable entry is treated as a miss; the loader's CAS replaces it.
+            LOG.warn("unreadable auth cache entry ignored");
+            return Optional.empty();
+        }
+    }
+
+    /** @return true when the entry was written, false when Redis already held a newer or equal version */
+    public boolean compareAndSet(String sha256Hex, AuthCacheEntry entry, Duration ttl) {
+        Response r = redis.execute("EVAL", CAS_SCRIPT, "1", RedisKeys.authKey(sha256Hex), json(entry),
+                Long.toString(entry.version()), Long.toString(Math.max(1, ttl.toMillis())));
+        return r != null && r.toInteger() == 1;
+    }
+
+    public void delete(String sha256Hex) {
+        redis.key(String.class).del(RedisKeys.authKey(sha256Hex));
+    }
+
+    /** Publishes the event on {@code sb:auth:events} and bumps {@code sb:auth:epoch}. */
+    public void publish(AuthEvent event) {
+        redis.pubsub(String.class).publish(RedisKeys.AUTH_EVENTS, json(event));
+        redis.value(Long.class).incr(RedisKeys.AUTH_EPOCH);
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise an auth cache document", e);
+        }
+    }
+}

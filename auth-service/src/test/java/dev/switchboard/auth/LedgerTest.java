@@ -1,0 +1,205 @@
+package dev.switchboard.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.auth.ledger.LedgerConsumer;
+import dev.switchboard.auth.repository.LedgerRepository;
+import dev.switchboard.auth.service.KeySecrets;
+import dev.switchboard.contracts.RedisKeys;
+import dev.switchboard.contracts.Schema;
+import dev.switchboard.contracts.events.UsageEvent;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.redis.datasource.stream.XReadGroupArgs;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The usage ledger: idempotent under duplicate delivery, reclaims what a crashed consumer left. */
+@QuarkusTest
+@WithTestResource(value = OidcWiremockTestResource.class, scope = TestResourceScope.GLOBAL)
+class LedgerTest {
+
+    @Inject
+    LedgerConsumer consumer;
+    @Inject
+    LedgerRepository ledger;
+    @Inject
+    dev.switchboard.auth.service.LedgerService ledgerService;
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    RedisEntries entries;
+    @Inject
+    ObjectMapper mapper;
+
+    @BeforeEach
+    void drainEarlierMessages() {
+        // Leftovers of earlier runs are settled first, so each test sees only its own messages.
+        for (int i = 0; i < 100 && consumer.pollOnce(Duration.ZERO) > 0; i++) {
+            // bounded drain
+        }
+    }
+
+    private UsageEvent event(long keyId, long userId, long groupId, String model, String cost, Instant at) {
+        return new UsageEvent(Schema.EVENT, "req-" + UUID.randomUUID(), at.toEpochMilli(), keyId, userId, groupId, model,
+                "coding-fast", "openai", model, 100, 50, new BigDecimal(cost), 200, 1, 350, 120L);
+    }
+
+    private String add(UsageEvent e) throws Exception {
+        return redis.stream(String.class).xadd(RedisKeys.USAGE_STREAM, Map.of(UsageEvent.FIELD, mapper.writeValueAsString(e)));
+    }
+
+    private BigDecimal balance(long userId) {
+        return new BigDecimal(Api.admin().get("/admin/users/" + userId).then().statusCode(200).extract().jsonPath()
+                .getString("balanceUsd"));
+    }
+
+    @Test
+    void duplicateDeliveryWritesOnceAndDebitsOnce() throws Exception {
+        long user = Api.createUser(Map.of("balanceUsd", 10));
+        long group = Api.createGroup();
+        var key = Api.createKey(user, group, Map.of());
+        String hash = KeySecrets.sha256Hex(key.getString("key"));
+        long versionBefore = entries.entry(hash).version();
+        UsageEvent e = event(key.getLong("apiKey.id"), user, group, "gpt-4o", "1.25", Instant.now());
+        add(e);
+        add(e);
+
+        consumer.pollOnce(Duration.ZERO);
+        add(e); // a third copy, delivered in a later batch
+        consumer.pollOnce(Duration.ZERO);
+
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ledger.exists(e.requestId()))).isTrue();
+        assertThat(balance(user)).isEqualByComparingTo("8.75");
+        // The balance change is a user change: the key's snapshot shows it with a newer version.
+        assertThat(entries.entry(hash).snapshot().user().balanceUsd()).isEqualByComparingTo("8.75");
+        assertThat(entries.entry(hash).version()).isGreaterThan(versionBefore);
+        Api.admin().get("/admin/keys/" + key.getLong("apiKey.id")).then().body("lastUsedAt", org.hamcrest.Matchers.notNullValue());
+        assertThat(pendingOf(consumer.consumerName())).isZero();
+    }
+
+    @Test
+    void concurrentSettlementsFromSeveralReplicasLoseNoDebit() throws Exception {
+        long user = Api.createUser(Map.of("balanceUsd", 100));
+        long group = Api.createGroup();
+        long key = Api.createKey(user, group, Map.of()).getLong("apiKey.id");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 10; i++) {
+                        ledgerService.record(event(key, user, group, "gpt-4o", "0.25", Instant.now()));
+                    }
+                    return null;
+                }));
+            }
+            for (var f : futures) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(balance(user)).isEqualByComparingTo("90");
+    }
+
+    @Test
+    void usersWithoutBalanceAreRecordedButNotDebited() throws Exception {
+        long user = Api.createUser();
+        long group = Api.createGroup();
+        long key = Api.createKey(user, group, Map.of()).getLong("apiKey.id");
+        UsageEvent e = event(key, user, group, "gpt-4o", "2", Instant.now());
+        add(e);
+        consumer.pollOnce(Duration.ZERO);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ledger.exists(e.requestId()))).isTrue();
+        Api.admin().get("/admin/users/" + user).then().body("balanceUsd", equalTo(null));
+    }
+
+    @Test
+    void reclaimsWhatACrashedConsumerLeftPending() throws Exception {
+        long user = Api.createUser(Map.of("balanceUsd", 5));
+        long group = Api.createGroup();
+        long key = Api.createKey(user, group, Map.of()).getLong("apiKey.id");
+        UsageEvent e = event(key, user, group, "claude-sonnet", "0.5", Instant.now());
+        add(e);
+        String crashed = "crashed-" + UUID.randomUUID();
+        List<StreamMessage<String, String, String>> taken = redis.stream(String.class).xreadgroup(RedisKeys.USAGE_GROUP,
+                crashed, RedisKeys.USAGE_STREAM, ">", new XReadGroupArgs().count(10));
+        assertThat(taken).extracting(m -> m.payload().get(UsageEvent.FIELD)).anyMatch(j -> j.contains(e.requestId()));
+        // The crashed consumer never acknowledges; the next poll of the live consumer does not see it.
+        consumer.pollOnce(Duration.ZERO);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ledger.exists(e.requestId()))).isFalse();
+        assertThat(pendingOf(crashed)).isEqualTo(taken.size());
+
+        Thread.sleep(400); // reclaim-min-idle is 300 ms in tests
+        assertThat(consumer.reclaimOnce()).isGreaterThanOrEqualTo(1);
+
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ledger.exists(e.requestId()))).isTrue();
+        assertThat(balance(user)).isEqualByComparingTo("4.5");
+        assertThat(pendingOf(crashed)).isZero();
+        redis.stream(String.class).xgroupDelConsumer(RedisKeys.USAGE_STREAM, RedisKeys.USAGE_GROUP, crashed);
+    }
+
+    @Test
+    void messagesThatAreNotUsageEventsAreAcknowledgedAndSkipped() {
+        redis.stream(String.class).xadd(RedisKeys.USAGE_STREAM, Map.of(UsageEvent.FIELD, "{not json"));
+        redis.stream(String.class).xadd(RedisKeys.USAGE_STREAM, Map.of("other", "x"));
+        assertThat(consumer.pollOnce(Duration.ZERO)).isEqualTo(2);
+        assertThat(pendingOf(consumer.consumerName())).isZero();
+    }
+
+    @Test
+    void usageReportGroupsAndTotals() throws Exception {
+        long user = Api.createUser();
+        long g1 = Api.createGroup();
+        long key = Api.createKey(user, g1, Map.of()).getLong("apiKey.id");
+        // A day far in the past keeps this test's rows apart from every other test's.
+        Instant day = Instant.parse("2001-0" + (1 + (int) (Math.random() * 9)) + "-1" + (int) (Math.random() * 9) + "T10:00:00Z");
+        add(event(key, user, g1, "gpt-4o", "1.5", day));
+        add(event(key, user, g1, "gpt-4o", "0.5", day.plusSeconds(60)));
+        add(event(key, user, g1, "claude-sonnet", "2", day.plusSeconds(120)));
+        consumer.pollOnce(Duration.ZERO);
+        String from = day.toString().substring(0, 10);
+        String to = day.plus(Duration.ofDays(1)).toString().substring(0, 10);
+
+        var byModel = given().auth().oauth2(Tokens.VIEWER).get("/admin/usage?groupBy=model&from=" + from + "&to=" + to)
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(byModel.getList("rows.key", String.class)).containsExactly("claude-sonnet", "gpt-4o");
+        assertThat(byModel.getList("rows.requests", Integer.class)).containsExactly(1, 2);
+        assertThat(byModel.getInt("totals.requests")).isEqualTo(3);
+        assertThat(new BigDecimal(byModel.getString("totals.costUsd"))).isEqualByComparingTo("4");
+        assertThat(byModel.getLong("totals.promptTokens")).isEqualTo(300);
+
+        var byDay = given().auth().oauth2(Tokens.VIEWER).get("/admin/usage?groupBy=day&from=" + from + "&to=" + to)
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(byDay.getList("rows.key", String.class)).containsExactly(from);
+        var byKey = given().auth().oauth2(Tokens.VIEWER).get("/admin/usage?groupBy=key&from=" + from + "&to=" + to)
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(byKey.getList("rows.key", String.class)).containsExactly(Long.toString(key));
+
+        given().auth().oauth2(Tokens.VIEWER).get("/admin/usage?groupBy=colour").then().statusCode(422);
+        given().auth().oauth2(Tokens.VIEWER).get("/admin/usage?from=yesterday").then().statusCode(422);
+        given().auth().oauth2(Tokens.VIEWER).get("/admin/usage?from=2030-01-02&to=2030-01-01").then().statusCode(422);
+    }
+
+    private long pendingOf(String consumerName) {
+        var summary = redis.stream(String.class).xpending(RedisKeys.USAGE_STREAM, RedisKeys.USAGE_GROUP);
+        Long n = summary.getConsumers().get(consumerName);
+        return n == null ? 0 : n;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.switchboard.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.auth.rest.ApiKeyResource;
+import dev.switchboard.auth.rest.GroupResource;
+import dev.switchboard.auth.rest.InternalSnapshotResource;
+import dev.switchboard.auth.rest.SnapshotResource;
+import dev.switchboard.auth.rest.UsageResource;
+import dev.switchboard.auth.rest.UserResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.path.json.JsonPath;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Path;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every public path of every resource is in /q/openapi with a tag, a summary and its statuses. */
+@QuarkusTest
+@WithTestResource(value = OidcWiremockTestResource.class, scope = TestResourceScope.GLOBAL)
+class OpenApiTest {
+
+    static final List<Class<?>> RESOURCES = List.of(UserResource.class, GroupResource.class, ApiKeyResource.class,
+            SnapshotResource.class, UsageResource.class, InternalSnapshotResource.class);
+
+    record Op(String method, String path) {
+    }
+
+    static List<Op> declaredOperations() {
+        List<Op> ops = new ArrayList<>();
+        for (Class<?> c : RESOURCES) {
+            String base = c.getAnnotation(Path.class).value();
+            for (Method m : c.getDeclaredMethods()) {
+                String verb = null;
+                for (Annotation a : m.getAnnotations()) {
+                    HttpMethod hm = a.annotationType().getAnnotation(HttpMethod.class);
+                    if (hm != null) {
+                        verb = hm.value();
+                    }
+                }
+                if (verb == null) {
+                    continue;
+                }
+                Path sub = m.getAnnotation(Path.class);
+                String path = sub == null ? base : base + "/" + sub.value();
+                ops.add(new Op(verb.toLowerCase(), path.replaceAll("/+$", "").replace("//", "/")));
+            }
+        }
+        return ops;
+    }
+
+    @Test
+    void everyPublicOperationIsDocumented() {
+        JsonPath doc = given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200).extract()
+                .jsonPath();
+        Map<String, Map<String, Object>> paths = doc.getMap("paths");
+        List<Op> ops = declaredOperations();
+        assertThat(ops).hasSizeGreaterThan(20);
+        List<String> problems = new ArrayList<>();
+        for (Op op : ops) {
+            Object entry = paths.get(op.path) == null ? null : paths.get(op.path).get(op.method);
+            if (!(entry instanceof Map<?, ?> operation)) {
+                problems.add(op + " missing");
+                continue;
+            }
+            if (operation.get("summary") == null || operation.get("tags") == null) {
+                problems.add(op + " without summary or tag");
+            }
+            Map<?, ?> responses = (Map<?, ?>) operation.get("responses");
+            if (op.path.startsWith("/admin") && (responses == null || !responses.containsKey("401") || !responses.containsKey("403"))) {
+                problems.add(op + " does not document 401 and 403");
+            }
+            if (op.path.startsWith("/internal") && (responses == null || !responses.containsKey("401") || !responses.containsKey("404"))) {
+                problems.add(op + " does not document 401 and 404");
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(paths.keySet()).allMatch(p -> p.startsWith("/admin") || p.startsWith("/internal"));
+    }
+
+    @Test
+    void swaggerUiIsServed() {
+        given().get("/q/swagger-ui/").then().statusCode(200);
+    }
+}

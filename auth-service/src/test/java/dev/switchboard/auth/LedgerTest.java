@@ -94,6 +94,34 @@ class LedgerTest {
     }
 
     @Test
+    void settlingRemovesTheRelaysUnsettledSpendOnceAfterTheSnapshotShowsTheDebit() throws Exception {
+        long user = Api.createUser(Map.of("balanceUsd", 10));
+        long group = Api.createGroup();
+        var key = Api.createKey(user, group, Map.of());
+        String hash = KeySecrets.sha256Hex(key.getString("key"));
+        UsageEvent e = event(key.getLong("apiKey.id"), user, group, "gpt-4o", "1.25", Instant.now());
+        UsageEvent other = event(key.getLong("apiKey.id"), user, group, "gpt-4o", "0.50", Instant.now());
+        // What the relay wrote when the requests finished (RedisScripts.RECORD_UNSETTLED).
+        String unsettled = RedisKeys.userSpend(user);
+        for (UsageEvent u : List.of(e, other)) {
+            long micros = u.costUsd().movePointRight(6).longValueExact();
+            redis.execute("EVAL", dev.switchboard.contracts.RedisScripts.RECORD_UNSETTLED, "1", unsettled, u.requestId(),
+                    String.valueOf(micros), "600000");
+        }
+        assertThat(redis.hash(Long.class).hget(unsettled, RedisKeys.UNSETTLED_TOTAL)).isEqualTo(1_750_000L);
+
+        add(e);
+        add(e);
+        consumer.pollOnce(Duration.ZERO);
+
+        // The debited request left the unsettled hash exactly once; the other one still counts there.
+        assertThat(redis.hash(Long.class).hget(unsettled, e.requestId())).isNull();
+        assertThat(redis.hash(Long.class).hget(unsettled, other.requestId())).isEqualTo(500_000L);
+        assertThat(redis.hash(Long.class).hget(unsettled, RedisKeys.UNSETTLED_TOTAL)).isEqualTo(500_000L);
+        assertThat(entries.entry(hash).snapshot().user().balanceUsd()).isEqualByComparingTo("8.75");
+    }
+
+    @Test
     void concurrentSettlementsFromSeveralReplicasLoseNoDebit() throws Exception {
         long user = Api.createUser(Map.of("balanceUsd", 100));
         long group = Api.createGroup();

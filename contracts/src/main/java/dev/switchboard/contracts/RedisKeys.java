@@ -70,8 +70,25 @@ public final class RedisKeys {
         return "sb:spend:group:" + groupId + ":" + period;
     }
 
-    /** Spend of a user not yet settled into the balance by the ledger. */
+    /**
+     * Hash of a user's spend not yet settled into the balance by the ledger: one field per request id
+     * (micro-USD) plus {@link #UNSETTLED_TOTAL}. Written by the relay with
+     * {@link RedisScripts#RECORD_UNSETTLED}, settled by auth-service with {@link RedisScripts#SETTLE_UNSETTLED}.
+     */
     public static String userSpend(long userId) {
         return "sb:spend:user:" + userId;
+    }
+
+    /** Field of {@link #userSpend(long)} holding the sum of the unsettled requests. */
+    public static final String UNSETTLED_TOTAL = "_total";
+
+    /** Spend counter of a user for a period, e.g. {@code day:2026-11-21} (micro-USD). */
+    public static String userPeriodSpend(long userId, String period) {
+        return userSpend(userId) + ":" + period;
+    }
+
+    /** Finished requests of a tenant key in one clock minute (epoch minute). */
+    public static String minuteRequests(long apiKeyId, long epochMinute) {
+        return rateWindow(apiKeyId) + ":m:" + epochMinute;
     }
 }

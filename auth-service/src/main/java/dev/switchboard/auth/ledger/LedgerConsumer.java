@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -133,8 +134,16 @@ public class LedgerConsumer {
         return claimed;
     }
 
+    /**
+     * Order per message: ledger row + debit committed, user snapshots refreshed, the relay's unsettled
+     * entry for the request removed, then XACK. Settling before the refresh would let a relay see
+     * neither the debit nor the unsettled spend; settling after it double-counts for a moment, which
+     * errs on the safe side.
+     */
     private void settle(List<StreamMessage<String, String, String>> batch) {
         Set<Long> changedUsers = new LinkedHashSet<>();
+        List<StreamMessage<String, String, String>> done = new ArrayList<>();
+        List<UsageEvent> doneEvents = new ArrayList<>();
         for (StreamMessage<String, String, String> m : batch) {
             String json = m.payload() == null ? null : m.payload().get(UsageEvent.FIELD);
             UsageEvent event = parse(json);
@@ -153,11 +162,12 @@ public class LedgerConsumer {
                 LOG.warnf("usage message %s not settled (%s); left pending", m.id(), e.getClass().getSimpleName());
                 continue;
             }
-            stream.ack(m.id());
             count(outcome.name().toLowerCase());
             if (outcome == LedgerService.Outcome.DEBITED) {
                 changedUsers.add(event.userId());
             }
+            done.add(m);
+            doneEvents.add(event);
         }
         for (Long userId : changedUsers) {
             try {
@@ -165,6 +175,16 @@ public class LedgerConsumer {
             } catch (RuntimeException e) {
                 LOG.warnf("snapshots of user %d not refreshed after a debit (%s)", userId, e.getClass().getSimpleName());
             }
+        }
+        for (int i = 0; i < done.size(); i++) {
+            UsageEvent event = doneEvents.get(i);
+            try {
+                stream.settleUnsettled(event.userId(), event.requestId());
+            } catch (RuntimeException e) {
+                // The entry expires with the hash; until then the relay over-counts this request's spend.
+                LOG.warnf("unsettled spend of message %s not cleared (%s)", done.get(i).id(), e.getClass().getSimpleName());
+            }
+            stream.ack(done.get(i).id());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.switchboard.auth.store;
 
 import dev.switchboard.contracts.RedisKeys;
+import dev.switchboard.contracts.RedisScripts;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.ClaimedMessages;
 import io.quarkus.redis.datasource.stream.StreamCommands;
@@ -48,6 +49,14 @@ public class UsageStreamStore {
     /** XAUTOCLAIM: takes over messages pending longer than {@code minIdle} (their consumer died). */
     public ClaimedMessages<String, String, String> claimIdle(String consumer, Duration minIdle, String start, int count) {
         return stream().xautoclaim(RedisKeys.USAGE_STREAM, RedisKeys.USAGE_GROUP, consumer, minIdle, start, count);
+    }
+
+    /**
+     * Removes one request's unsettled spend from the user's hash (written by the relay), once; called
+     * after the debit is committed and the user's snapshots refreshed.
+     */
+    public void settleUnsettled(long userId, String requestId) {
+        redis.execute("EVAL", RedisScripts.SETTLE_UNSETTLED, "1", RedisKeys.userSpend(userId), requestId);
     }
 
     public void ack(String id) {

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Latency of LimitService.admit against the local Redis (DB 3): p50/p90/p99 for a key without limits
+# (no Redis round trip) and for a key with every limit (one EVALSHA), sequential and 32 in flight.
+# Usage: bench/relay/limits-admit.sh   (from the repository root; needs Redis on 127.0.0.1:6379)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+mvn -B -o -q -pl relay-service test -Dsb.build.dir=target-bench-limits -Dtest=AdmitBenchmark -Dsb.bench=true \
+    -Dsurefire.failIfNoSpecifiedTests=false 2>&1 | grep '^BENCH'
+# The relay end-to-end comparison (limits on vs off) is the relay benchmark run twice with
+# SWITCHBOARD_LIMITS_ENABLED=true and =false (property switchboard.limits.enabled).

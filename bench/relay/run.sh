@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# Relay throughput/latency bench: wrk against (a) the mock provider directly, (b) nginx as a plain
+# reverse proxy to it, (c) the relay (packaged jar, prod profile, auth + resolution on, seeded Redis).
+# JSON and SSE, 1 and 32 connections. Prints a markdown table and writes it to results-<utc>.md.
+#
+# Usage: bench/relay/run.sh            (DURATION=10s CONNS="1 32" MODES="json sse" to change)
+# Needs: JDK 25, wrk, nginx (apt-get install -y wrk nginx), redis on 127.0.0.1:6379, Maven repo with
+#        the mock-provider runner jar and contracts jar (mvn install of those modules).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+JAVA="$JAVA_HOME/bin/java"
+DURATION="${DURATION:-10s}"
+WARMUP="${WARMUP:-5s}"
+CONNS="${CONNS:-1 32}"
+MODES="${MODES:-json sse}"
+MOCK_PORT="${MOCK_PORT:-18090}"
+NGINX_PORT="${NGINX_PORT:-18091}"
+RELAY_PORT="${RELAY_PORT:-18080}"
+REDIS_DB="${BENCH_REDIS_DB:-6}"          # a database no test or service uses
+BUILD_DIR="${BENCH_BUILD_DIR:-target-bench}"
+M2="${M2_REPO:-$HOME/.m2/repository}"
+MOCK_JAR="${MOCK_JAR:-$(ls "$ROOT"/mock-provider/target*/mock-provider-*-runner.jar "$M2"/dev/switchboard/mock-provider/0.1.0-SNAPSHOT/mock-provider-0.1.0-SNAPSHOT-runner.jar 2>/dev/null | head -1)}"
+CONTRACTS_JAR="$M2/dev/switchboard/contracts/0.1.0-SNAPSHOT/contracts-0.1.0-SNAPSHOT.jar"
+RELAY_JAR="$ROOT/relay-service/$BUILD_DIR/quarkus-app/quarkus-run.jar"
+
+for tool in wrk nginx redis-cli openssl sha256sum; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y wrk nginx redis-tools)" >&2; exit 2; }
+done
+[ -f "$MOCK_JAR" ] || { echo "mock-provider runner jar not found (mvn -pl mock-provider install)" >&2; exit 2; }
+if [ ! -f "$RELAY_JAR" ]; then
+  (cd "$ROOT" && mvn -B -o -q -pl relay-service package -DskipTests -Dsb.build.dir="$BUILD_DIR")
+fi
+
+WORK="$(mktemp -d /tmp/sb-bench.XXXXXX)"
+# PROFILE=1: record the relay with JDK Flight Recorder and print its hottest frames at the end
+JFR_OPTS=""
+RELAY_OPTS="${RELAY_OPTS:-}"
+[ "${PROFILE:-0}" = 1 ] && JFR_OPTS="-XX:StartFlightRecording=filename=$WORK/relay.jfr,settings=profile,dumponexit=true"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  sleep 1
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+wait_http() { # url, seconds
+  for _ in $(seq 1 $(( $2 * 10 ))); do
+    curl -s -o /dev/null "$1" && return 0
+    sleep 0.1
+  done
+  echo "timed out waiting for $1" >&2; return 1
+}
+
+UP_KEY="bench-upstream-key"
+TENANT_KEY="sk-bench-$(openssl rand -hex 16)"
+DATA_KEYS="bench:$(openssl rand -base64 32)"
+MODEL="bench-model"
+
+# (a) the mock provider
+MOCK_PORT=$MOCK_PORT MOCK_API_KEYS=$UP_KEY "$JAVA" -Xmx256m -jar "$MOCK_JAR" >"$WORK/mock.log" 2>&1 &
+PIDS+=($!)
+wait_http "http://127.0.0.1:$MOCK_PORT/health" 30
+
+# (b) nginx as a plain keep-alive reverse proxy
+mkdir -p "$WORK/nginx-tmp"
+cat >"$WORK/nginx.conf" <<NGINX
+worker_processes 2;
+daemon on;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx-tmp/body;
+  proxy_temp_path $WORK/nginx-tmp/proxy;
+  fastcgi_temp_path $WORK/nginx-tmp/fastcgi;
+  uwsgi_temp_path $WORK/nginx-tmp/uwsgi;
+  scgi_temp_path $WORK/nginx-tmp/scgi;
+  upstream mock { server 127.0.0.1:$MOCK_PORT; keepalive 128; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / {
+      proxy_pass http://mock;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
+}
+NGINX
+nginx -c "$WORK/nginx.conf" -p "$WORK" -g "user root root;" 2>/dev/null || nginx -c "$WORK/nginx.conf" -p "$WORK"
+wait_http "http://127.0.0.1:$NGINX_PORT/health" 10
+
+# (c) the relay, with a seeded tenant key and catalog in its own Redis database
+SEALED="$("$JAVA" -cp "$CONTRACTS_JAR" "$HERE/Seal.java" "$DATA_KEYS" "$UP_KEY")"
+SHA="$(printf '%s' "$TENANT_KEY" | sha256sum | cut -d' ' -f1)"
+NOW_MS=$(date +%s%3N)
+VERSION=$(( NOW_MS * 1000 ))
+R="redis-cli -n $REDIS_DB"
+$R SET "sb:auth:key:$SHA" "{\"v\":1,\"version\":$VERSION,\"notFound\":false,\"snapshot\":{\"v\":1,\"version\":$VERSION,\"apiKeyId\":900001,\"name\":\"bench\",\"keyPrefix\":\"sk-bench\",\"userId\":900001,\"groupId\":900001,\"status\":\"active\",\"expiresAt\":null,\"ipAllow\":[],\"ipDeny\":[],\"rpmLimit\":null,\"user\":{\"id\":900001,\"name\":\"bench\",\"status\":\"active\",\"role\":\"user\",\"balanceUsd\":null,\"concurrency\":null,\"version\":1},\"group\":{\"id\":900001,\"name\":\"bench\",\"platform\":\"any\",\"status\":\"active\",\"subscriptionType\":\"standard\",\"rateMultiplier\":1,\"allowedModels\":[],\"modelRouting\":{},\"modelRoutingEnabled\":false,\"version\":1},\"fallbackGroups\":[]}}" EX 3600 >/dev/null
+$R SET sb:catalog:snapshot "{\"v\":1,\"version\":$VERSION,\"publishedAt\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"providers\":[{\"id\":900001,\"name\":\"bench-mock\",\"protocol\":\"openai\",\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"enabled\":true,\"timeouts\":{\"connectMs\":2000,\"firstByteMs\":30000,\"idleMs\":30000},\"headers\":{},\"keys\":[{\"id\":900001,\"label\":\"bench\",\"secretCiphertext\":\"$SEALED\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}],\"models\":[{\"id\":900001,\"name\":\"$MODEL\",\"upstreamName\":\"gpt-bench\",\"contextWindow\":128000,\"inputPricePerMTok\":1,\"outputPricePerMTok\":2,\"enabled\":true}],\"failoverRules\":[]}],\"pools\":[],\"clusters\":[],\"routes\":[]}" >/dev/null
+$R SET sb:catalog:version "$VERSION" >/dev/null
+
+HTTP_HOST=127.0.0.1 HTTP_PORT=$RELAY_PORT REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB" SB_DATA_KEYS="$DATA_KEYS" \
+  AUTH_SERVICE_URL="http://127.0.0.1:1" SB_INTERNAL_TOKEN="bench" SB_SHUTDOWN_DELAY=0s \
+  "$JAVA" ${RELAY_HEAP_OPTS:--Xms64m -Xmx192m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -Xss512k} --add-opens java.base/java.lang=ALL-UNNAMED $JFR_OPTS \
+  -Dquarkus.log.level=WARN $RELAY_OPTS -jar "$RELAY_JAR" >"$WORK/relay.log" 2>&1 &
+RELAY_PID=$!
+PIDS+=($RELAY_PID)
+wait_http "http://127.0.0.1:$RELAY_PORT/q/health/live" 60
+for _ in $(seq 1 100); do
+  curl -sf -o /dev/null "http://127.0.0.1:$RELAY_PORT/q/health/ready" && break
+  sleep 0.2
+done
+curl -sf -o /dev/null -H "Authorization: Bearer $TENANT_KEY" -H 'Content-Type: application/json' \
+  -d "{\"model\":\"$MODEL\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}" \
+  "http://127.0.0.1:$RELAY_PORT/v1/chat/completions" || { echo "relay smoke request failed; log:" >&2; tail -20 "$WORK/relay.log" >&2; exit 1; }
+
+to_ms() { # wrk latency like 1.23ms / 456.00us / 1.20s -> milliseconds
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
+}
+
+declare -A RPS P50 P99
+RSS_MAX=0
+run() { # target url mode conns key model
+  local target=$1 url=$2 mode=$3 conns=$4 key=$5 model=$6 threads=1 out
+  [ "$conns" -gt 1 ] && threads=2
+  local stream=0; [ "$mode" = sse ] && stream=1
+  if [ "$target" = relay ]; then
+    BENCH_KEY=$key BENCH_MODEL=$model BENCH_STREAM=$stream wrk -t"$threads" -c"$conns" -d"$WARMUP" -s "$HERE/chat.lua" "$url" >/dev/null 2>&1 || true
+    touch "$WORK/sampling"
+    ( while [ -f "$WORK/sampling" ]; do ps -o rss= -p $RELAY_PID; sleep 0.25; done ) >"$WORK/rss.$mode.$conns" 2>/dev/null &
+    SAMPLER=$!
+  fi
+  out="$(BENCH_KEY=$key BENCH_MODEL=$model BENCH_STREAM=$stream wrk -t"$threads" -c"$conns" -d"$DURATION" --latency -s "$HERE/chat.lua" "$url")"
+  local non2xx; non2xx="$(echo "$out" | awk '/Non-2xx/ {print $NF}')"
+  [ -n "$non2xx" ] && echo "warning: $target $mode c=$conns had $non2xx non-2xx responses" >&2
+  RPS[$target.$mode.$conns]="$(echo "$out" | awk '/Requests\/sec/ {printf "%.0f", $2}')"
+  P50[$target.$mode.$conns]="$(to_ms "$(echo "$out" | awk '$1=="50%" {print $2}')")"
+  P99[$target.$mode.$conns]="$(to_ms "$(echo "$out" | awk '$1=="99%" {print $2}')")"
+  if [ "$target" = relay ]; then
+    rm -f "$WORK/sampling"
+    wait "$SAMPLER" || true
+    local r; r="$(sort -n "$WORK/rss.$mode.$conns" | tail -1)"
+    if [ -n "$r" ] && [ "$r" -gt "$RSS_MAX" ]; then RSS_MAX=$r; fi
+  fi
+}
+
+for mode in $MODES; do
+  for c in $CONNS; do
+    run mock "http://127.0.0.1:$MOCK_PORT/v1/chat/completions" "$mode" "$c" "$UP_KEY" gpt-bench
+    run nginx "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" "$mode" "$c" "$UP_KEY" gpt-bench
+    run relay "http://127.0.0.1:$RELAY_PORT/v1/chat/completions" "$mode" "$c" "$TENANT_KEY" "$MODEL"
+  done
+done
+
+curl -s "http://127.0.0.1:$RELAY_PORT/q/metrics" | grep -E '^switchboard_relay_(requests_total|overhead_seconds_(count|sum)|upstream_duration_seconds_(count|sum))' >"$WORK/metrics.txt" || true
+grep -E '"level":"(WARN|ERROR)"' "$WORK/relay.log" | head -20 | cut -c1-300 >"$WORK/relay-warnings.txt" || true
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }'; }
+added() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.3f", a - b }'; }
+RESULT="$HERE/results-$(date -u +%Y%m%dT%H%M%SZ).md"
+{
+  echo "# Relay bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $DURATION per run"
+  echo
+  echo "| mode | conns | mock req/s | nginx req/s | relay req/s | relay/mock | relay/nginx | p50 mock / nginx / relay (ms) | p99 mock / nginx / relay (ms) | relay added p50 vs mock / nginx (ms) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  for mode in $MODES; do
+    for c in $CONNS; do
+      k=$mode.$c
+      echo "| $mode | $c | ${RPS[mock.$k]} | ${RPS[nginx.$k]} | ${RPS[relay.$k]} | $(ratio "${RPS[relay.$k]}" "${RPS[mock.$k]}") | $(ratio "${RPS[relay.$k]}" "${RPS[nginx.$k]}") | ${P50[mock.$k]} / ${P50[nginx.$k]} / ${P50[relay.$k]} | ${P99[mock.$k]} / ${P99[nginx.$k]} / ${P99[relay.$k]} | $(added "${P50[relay.$k]}" "${P50[mock.$k]}") / $(added "${P50[relay.$k]}" "${P50[nginx.$k]}") |"
+    done
+  done
+  echo
+  echo "Relay peak RSS during the measured runs: $(( RSS_MAX / 1024 )) MB (${RELAY_HEAP_OPTS:--Xmx192m SerialGC, code cache 64m, metaspace 128m})."
+  echo "Targets: relay >= 50% of nginx at 32 connections (JSON); added p50 <= 1 ms; RSS <= 400 MB."
+  echo
+  echo "Relay counters after the runs (warm-ups included):"
+  echo '```'
+  cat "$WORK/metrics.txt"
+  echo '```'
+  if [ -s "$WORK/relay-warnings.txt" ]; then
+    echo "First relay warnings:"; echo '```'; cat "$WORK/relay-warnings.txt"; echo '```'
+  fi
+} | tee "$RESULT"
+
+if [ "${PROFILE:-0}" = 1 ]; then
+  kill "$RELAY_PID"; wait "$RELAY_PID" 2>/dev/null || true
+  cp "$WORK/relay.jfr" /tmp/sb-relay-last.jfr 2>/dev/null || true
+  echo; echo "Hottest relay frames (top of stack, JFR execution samples):"
+  "$JAVA_HOME/bin/jfr" print --events jdk.ExecutionSample "$WORK/relay.jfr" \
+    | awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); print }' \
+    | sort | uniq -c | sort -rn | head -25
+  echo; echo "Share of event-loop samples whose stack contains (inclusive, a sample can count in several rows):"
+  "$JAVA_HOME/bin/jfr" print --events jdk.ExecutionSample "$WORK/relay.jfr" | awk '
+    /jdk.ExecutionSample/ { if (stack != "") tally(); stack = ""; next }
+    { stack = stack $0 "\n" }
+    function tally() {
+      if (stack !~ /eventloop/) { }
+      n++
+      if (stack ~ /UsageRecorder|usage\.Usage/) c["usage recording (dev.switchboard.relay.usage)"]++
+      if (stack ~ /LimitService|HeadroomTracker/) c["limits + headroom"]++
+      if (stack ~ /io\.vertx\.redis|io\.quarkus\.redis/) c["Redis client"]++
+      if (stack ~ /micrometer/) c["Micrometer"]++
+      if (stack ~ /com\.fasterxml\.jackson/) c["Jackson"]++
+      if (stack ~ /TenantAuthenticator|auth\.AuthCache/) c["tenant auth"]++
+      if (stack ~ /Resolver\.resolve|routing\./) c["resolution (routing)"]++
+      if (stack ~ /ProxyCall|TenantRoutes/) c["relay request path (proxy + rest)"]++
+      if (stack ~ /HttpClient|Http1xClient/) c["Vert.x HTTP client (upstream hop)"]++
+      if (stack ~ /Http1xServer|HttpServerRequest/) c["Vert.x HTTP server"]++
+      if (stack ~ /RouteState|RoutingContext/) c["Vert.x Web router"]++
+      if (stack ~ /io\.quarkus\.arc/) c["ArC (CDI contexts)"]++
+      if (stack ~ /jboss\.logmanager|logging/) c["logging"]++
+      if (stack ~ /GC|G1|Parallel/) c["GC"]++
+    }
+    END { if (stack != "") tally(); for (k in c) printf "%5.1f%%  %s\n", 100 * c[k] / n, k; printf "(%d samples)\n", n }' | sort -rn
+fi

@@ -1,0 +1,212 @@
+package dev.switchboard.relay.auth;
+
+import dev.switchboard.contracts.auth.ApiKeySnapshot;
+import dev.switchboard.contracts.auth.AuthCacheEntry;
+import dev.switchboard.contracts.events.AuthEvent;
+import dev.switchboard.relay.config.RelayConfig;
+import dev.switchboard.relay.store.AuthStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * Tenant key authentication: key → SHA-256 → L1 → Redis → auth-service. Kept fresh by
+ * {@code sb:auth:events} and by polling {@code sb:auth:epoch}, which flushes L1 whenever the counter
+ * moved more than the messages received explain (a lost message).
+ */
+@ApplicationScoped
+public class TenantAuthenticator {
+
+    private static final Logger LOG = Logger.getLogger(TenantAuthenticator.class);
+    private static final int MAX_KEY_LENGTH = 512;
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
+    private final AuthCache cache;
+    private final AuthStore store;
+    private final AuthServiceClient authService;
+    private final Vertx vertx;
+    private final RelayConfig.Auth config;
+
+    private final AtomicLong eventsSincePoll = new AtomicLong();
+    private volatile long lastEpoch = Long.MIN_VALUE;
+    private volatile Cancellable subscription;
+    private long pollTimer = -1;
+
+    public TenantAuthenticator(AuthCache cache, AuthStore store, AuthServiceClient authService, Vertx vertx,
+            RelayConfig config) {
+        this.cache = cache;
+        this.store = store;
+        this.authService = authService;
+        this.vertx = vertx;
+        this.config = config.auth();
+    }
+
+    void start(@Observes StartupEvent event) {
+        subscribe();
+        pollTimer = vertx.setPeriodic(config.epochPoll().toMillis(), id -> pollEpoch());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (pollTimer >= 0) {
+            vertx.cancelTimer(pollTimer);
+        }
+        Cancellable s = subscription;
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    private void subscribe() {
+        subscription = store.events()
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).indefinitely()
+                .subscribe().with(this::onEvent, err -> LOG.warnf("auth event subscription ended: %s", err.getMessage()));
+    }
+
+    void onEvent(AuthEvent event) {
+        eventsSincePoll.incrementAndGet();
+        if (event.keyHashes() == null || event.keyHashes().isEmpty()) {
+            // an event that does not say which keys it touches: drop everything to be safe
+            cache.invalidateAll();
+        } else {
+            cache.invalidate(event.keyHashes());
+        }
+    }
+
+    private void pollEpoch() {
+        store.epoch().subscribe().with(epoch -> {
+            long previous = lastEpoch;
+            long received = eventsSincePoll.getAndSet(0);
+            lastEpoch = epoch;
+            if (previous != Long.MIN_VALUE && epoch != previous && epoch - previous > received) {
+                LOG.infof("auth epoch moved %d -> %d with %d invalidation messages received: flushing the key cache",
+                        previous, epoch, received);
+                cache.invalidateAll();
+            }
+        }, err -> LOG.debugf("auth epoch poll failed: %s", err.getMessage()));
+    }
+
+    /** Key from Authorization: Bearer, x-api-key or x-goog-api-key; fails with {@link TenantAuthException}. */
+    public Uni<ApiKeySnapshot> authenticate(HttpServerRequest request) {
+        String key = extractKey(request);
+        if (key == null) {
+            return Uni.createFrom().failure(TenantAuthException.invalidKey(
+                    "Missing API key: send it as 'Authorization: Bearer <key>' or 'x-api-key'"));
+        }
+        if (key.length() > MAX_KEY_LENGTH) {
+            return Uni.createFrom().failure(TenantAuthException.invalidKey("Invalid API key"));
+        }
+        String sha = sha256Hex(key);
+        String client = clientAddress(request);
+        AuthCache.Cached cached = cache.fresh(sha);
+        if (cached != null) {
+            try {
+                return Uni.createFrom().item(check(cached, client));
+            } catch (TenantAuthException e) {
+                return Uni.createFrom().failure(e);
+            }
+        }
+        return load(sha).map(c -> check(c, client));
+    }
+
+    private Uni<AuthCache.Cached> load(String sha) {
+        return store.get(sha)
+                .onFailure().recoverWithNull()
+                .chain(entry -> entry != null ? Uni.createFrom().item(entry) : authService.fetch(sha))
+                .map(entry -> {
+                    AuthCache.Cached stale = cache.stale(sha);
+                    if (stale != null && stale.entry() == entry) {
+                        return stale; // fallback answer: keep its original age
+                    }
+                    return cache.put(sha, entry);
+                });
+    }
+
+    private static ApiKeySnapshot check(AuthCache.Cached cached, String clientAddress) {
+        AuthCacheEntry entry = cached.entry();
+        ApiKeySnapshot k = entry.snapshot();
+        if (entry.notFound() || k == null) {
+            throw TenantAuthException.invalidKey("Invalid API key");
+        }
+        if (ApiKeySnapshot.REVOKED.equals(k.status())) {
+            throw TenantAuthException.forbidden("key_revoked", "This API key has been revoked");
+        }
+        if (!ApiKeySnapshot.ACTIVE.equals(k.status())) {
+            throw TenantAuthException.forbidden("key_disabled", "This API key is disabled");
+        }
+        if (k.expiresAt() != null && !k.expiresAt().isAfter(Instant.now())) {
+            throw TenantAuthException.forbidden("key_expired", "This API key has expired");
+        }
+        if (k.user() != null && !"active".equals(k.user().status())) {
+            throw TenantAuthException.forbidden("user_disabled", "The user owning this API key is disabled");
+        }
+        if (k.group() != null && !"active".equals(k.group().status())) {
+            throw TenantAuthException.forbidden("group_disabled", "The group of this API key is disabled");
+        }
+        IpRules rules = cached.ipRules();
+        if (rules != null && !rules.isEmpty() && !rules.permits(clientAddress)) {
+            throw TenantAuthException.forbidden("ip_not_allowed", "Requests from this address are not allowed for this API key");
+        }
+        return k;
+    }
+
+    static String extractKey(HttpServerRequest request) {
+        String auth = request.getHeader("authorization");
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String k = auth.substring(7).trim();
+            if (!k.isEmpty()) {
+                return k;
+            }
+        }
+        String k = request.getHeader("x-api-key");
+        if (k == null || k.isBlank()) {
+            k = request.getHeader("x-goog-api-key");
+        }
+        return k == null || k.isBlank() ? null : k.trim();
+    }
+
+    /** The client address, honouring {@code trustedProxyHops} entries of X-Forwarded-For. */
+    String clientAddress(HttpServerRequest request) {
+        String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        int hops = config.trustedProxyHops();
+        if (hops <= 0) {
+            return peer;
+        }
+        String xff = request.getHeader("x-forwarded-for");
+        if (xff == null || xff.isBlank()) {
+            return peer;
+        }
+        String[] parts = xff.split(",");
+        int index = Math.max(0, parts.length - hops);
+        return parts[index].trim();
+    }
+
+    public static String sha256Hex(String key) {
+        MessageDigest md = SHA256.get();
+        md.reset();
+        return HexFormat.of().formatHex(md.digest(key.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Number of entries in L1, for diagnostics. */
+    public long cachedKeys() {
+        return cache.size();
+    }
+}

@@ -1,0 +1,121 @@
+package dev.switchboard.relay.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Settings of the relay data plane (prefix {@code switchboard}). */
+@ConfigMapping(prefix = "switchboard")
+public interface RelayConfig {
+
+    /** SecretBox data keys {@code id:base64[,id:base64]} used to open provider key ciphertexts. */
+    Optional<String> dataKeys();
+
+    /** Auth snapshots: L1 cache, Redis, auth-service fallback. */
+    Auth auth();
+
+    /** Catalog snapshot loading. */
+    Catalog catalog();
+
+    /** Request handling limits. */
+    Request request();
+
+    /** Failover knobs beyond the attempt budget (see the failover table in DESIGN.md). */
+    Failover failover();
+
+    interface Failover {
+        /** Cap on Retry-After / x-ratelimit-reset-* hints of rate limits. */
+        @WithDefault("15m")
+        Duration retryAfterCap();
+
+        /** Cap on reset hints of quota exhaustion. */
+        @WithDefault("6h")
+        Duration quotaResetCap();
+
+        /** First cooldown of the exponential classes (5xx, timeouts, connect errors, 429 without hint). */
+        @WithDefault("1s")
+        Duration baseBackoff();
+
+        /** Longest cooldown of the exponential classes. */
+        @WithDefault("5m")
+        Duration maxBackoff();
+
+        /** Cooldown of an exhausted quota (402, 429 insufficient_quota). */
+        @WithDefault("1h")
+        Duration quotaCooldown();
+
+        /** Cooldown of an upstream key the provider refused (401, 403). */
+        @WithDefault("1h")
+        Duration authCooldown();
+
+        /** Cooldown of a model the upstream does not know (404). */
+        @WithDefault("5m")
+        Duration modelNotFoundCooldown();
+    }
+
+    interface Auth {
+        /** Base URL of auth-service, e.g. http://auth-service:8081. */
+        @WithDefault("http://127.0.0.1:8081")
+        String serviceUrl();
+
+        /** Shared token sent as x-switchboard-service-token to the auth-service internal endpoint. */
+        Optional<String> internalToken();
+
+        /** Maximum number of keys held in the in-process L1 cache. */
+        @WithDefault("100000")
+        long cacheSize();
+
+        /** How long a positive L1 entry is served without asking Redis again. */
+        @WithDefault("5m")
+        Duration positiveTtl();
+
+        /** How long an unknown key stays cached negatively in L1. */
+        @WithDefault("30s")
+        Duration negativeTtl();
+
+        /** How long an expired L1 entry may still be served when Redis and auth-service are both down. */
+        @WithDefault("1h")
+        Duration staleTtl();
+
+        /** Interval of the sb:auth:epoch poll that flushes L1 when invalidations were missed. */
+        @WithDefault("1s")
+        Duration epochPoll();
+
+        /** Timeout of one call to the auth-service internal endpoint. */
+        @WithDefault("2s")
+        Duration serviceTimeout();
+
+        /** Number of trusted reverse-proxy hops in front of the relay for X-Forwarded-For; 0 = use the peer address. */
+        @WithDefault("0")
+        int trustedProxyHops();
+    }
+
+    interface Catalog {
+        /** Backstop poll of sb:catalog:version in case a catalog event was missed. */
+        @WithDefault("5s")
+        Duration pollInterval();
+    }
+
+    interface Request {
+        /** Largest accepted request body in bytes (413 above). */
+        @WithDefault("10485760")
+        int maxBodyBytes();
+
+        /** Maximum upstream attempts per request across every resolution level and key. */
+        @WithDefault("4")
+        int maxAttempts();
+
+        /** Overall deadline of one request's attempts (a started stream is not cut by it). */
+        @WithDefault("120s")
+        Duration deadline();
+
+        /** Longest stream the relay lets run; also bounds graceful shutdown. */
+        @WithDefault("10m")
+        Duration maxStream();
+
+        /** Upstream connection pool size per provider. */
+        @WithDefault("256")
+        int poolSize();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.switchboard.relay.limits;
+
+import dev.switchboard.contracts.auth.GroupSnapshot;
+
+/**
+ * Outcome of {@link LimitService#admit}.
+ *
+ * @param group the effective group the request is served and billed under: the key's group, or the
+ *        first fallback group whose budgets allow it
+ * @param refusal null when allowed
+ * @param lease null when refused; release it exactly once when the request ends (release is idempotent)
+ */
+public record Admission(boolean allowed, GroupSnapshot group, Refusal refusal, Lease lease) {
+
+    static Admission allow(GroupSnapshot group, Lease lease) {
+        return new Admission(true, group, null, lease);
+    }
+
+    static Admission refuse(GroupSnapshot group, Refusal refusal) {
+        return new Admission(false, group, refusal, null);
+    }
+}

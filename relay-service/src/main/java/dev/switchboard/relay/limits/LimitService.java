@@ -1,0 +1,344 @@
+package dev.switchboard.relay.limits;
+
+import dev.switchboard.contracts.RedisKeys;
+import dev.switchboard.contracts.auth.ApiKeySnapshot;
+import dev.switchboard.contracts.auth.GroupSnapshot;
+import dev.switchboard.contracts.auth.UserSnapshot;
+import dev.switchboard.relay.store.LimitStore;
+import dev.switchboard.relay.store.LimitStore.GroupBudget;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Admission control before routing: requests per minute of the key (sliding log), concurrent requests
+ * of the user (self-expiring leases), daily/weekly/monthly spend of the group with its fallback chain,
+ * and the user's prepaid balance. All of it is decided by one Lua script in one Redis round trip; a key
+ * without any limit costs no round trip at all.
+ *
+ * <p>Precedence of refusals: budget (after trying every fallback group) → balance → rate → concurrency.
+ * Only when every check passes does the script record the request in the rate window and take a lease,
+ * so a refused request consumes nothing.
+ *
+ * <p>Redis unreachable (error or no reply within {@code redis-timeout}): rate and concurrency fail open;
+ * budgets and balance fail open for {@code spend-fail-open-grace}, then closed (503 limits_unavailable)
+ * for keys that have a spend limit or a metered balance. A balance already at or below zero in the
+ * snapshot is refused (402) without Redis.
+ */
+@ApplicationScoped
+public class LimitService {
+
+    private static final Logger LOG = Logger.getLogger(LimitService.class);
+
+    private final LimitStore store;
+    private final LimitsConfig config;
+    private final MeterRegistry registry;
+    private final LongSupplier clock;
+    private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
+    private final Counter redisFailures;
+    private final AtomicLong degradedDecisions = new AtomicLong();
+    private final Map<String, HeldLease> held = new ConcurrentHashMap<>();
+    private final AtomicLong downSinceMs = new AtomicLong();
+    private volatile long skipRedisUntilMs;
+    private final Vertx vertx;
+    private final long refreshTimer;
+
+    @Inject
+    public LimitService(LimitStore store, LimitsConfig config, MeterRegistry registry, Vertx vertx) {
+        this(store, config, registry, vertx, System::currentTimeMillis);
+    }
+
+    /** For tests: an explicit clock (epoch millis). */
+    public LimitService(LimitStore store, LimitsConfig config, MeterRegistry registry, Vertx vertx, LongSupplier clock) {
+        this.store = store;
+        this.config = config;
+        this.registry = registry;
+        this.clock = clock;
+        this.vertx = vertx;
+        this.redisFailures = Counter.builder("switchboard.limit.redis.failures")
+                .description("Admissions decided without Redis (error or timeout)").register(registry);
+        this.refreshTimer = vertx == null ? -1
+                : vertx.setPeriodic(Math.max(100, config.leaseRefreshInterval().toMillis()), id -> refreshLeases());
+    }
+
+    @PreDestroy
+    void stop() {
+        if (refreshTimer >= 0) {
+            vertx.cancelTimer(refreshTimer);
+        }
+    }
+
+    /** Decides whether the request may proceed and under which group. Never fails. */
+    public Uni<Admission> admit(ApiKeySnapshot key, String requestId) {
+        GroupSnapshot group = key.group();
+        if (!config.enabled()) {
+            return Uni.createFrom().item(Admission.allow(group, Lease.NONE));
+        }
+        UserSnapshot user = key.user();
+        Integer rpm = key.rpmLimit();
+        Integer concurrency = user == null ? null : user.concurrency();
+        BigDecimal balance = user == null ? null : user.balanceUsd();
+        boolean spendLimited = hasSpendLimits(group);
+        if (rpm == null && concurrency == null && balance == null && !spendLimited) {
+            return Uni.createFrom().item(Admission.allow(group, Lease.NONE));
+        }
+        long now = clock.getAsLong();
+        if (now < skipRedisUntilMs) {
+            return Uni.createFrom().item(degraded(key, now));
+        }
+        Instant at = Instant.ofEpochMilli(now);
+        List<GroupSnapshot> chain = spendLimited ? chain(key) : List.of();
+        List<GroupBudget> budgets = new ArrayList<>(chain.size());
+        for (GroupSnapshot g : chain) {
+            budgets.add(budget(g, at));
+        }
+        String rid = requestId == null || requestId.isBlank() ? UUID.randomUUID().toString() : requestId;
+        String leaseId = concurrency == null ? "-" : rid + ":" + UUID.randomUUID();
+        long userId = key.userId();
+        long windowMs = config.rateWindow().toMillis();
+        String lease = concurrency == null ? null : leaseId;
+        Long balanceMicro = balance == null ? null : SpendPeriod.micros(balance);
+        return Uni.createFrom().deferred(() -> {
+            // The Redis call runs to its end even if the caller cancels: a lease granted to nobody is given back.
+            CompletableFuture<Admission> result = new CompletableFuture<>();
+            store.admit(key.apiKeyId(), userId, now, rid, rpm, windowMs, leaseId, concurrency, config.leaseTtl().toMillis(),
+                            balanceMicro, budgets)
+                    .ifNoItem().after(config.redisTimeout()).fail()
+                    .subscribe().with(reply -> {
+                        downSinceMs.set(0);
+                        Admission a;
+                        try {
+                            a = decide(reply, key, chain, at, windowMs, lease);
+                        } catch (RuntimeException ex) {
+                            LOG.warnf("unexpected limit script reply (%s); deciding without Redis", ex.getClass().getSimpleName());
+                            a = degraded(key, clock.getAsLong());
+                        }
+                        if (!result.complete(a) && a.lease() != null) {
+                            a.lease().release();
+                        }
+                    }, e -> {
+                        if (lease != null) {
+                            // the script may have run after all: give back a lease nobody will release
+                            store.release(userId, leaseId);
+                        }
+                        long t = clock.getAsLong();
+                        downSinceMs.compareAndSet(0, t);
+                        skipRedisUntilMs = t + config.redisRetryInterval().toMillis();
+                        redisFailures.increment();
+                        LOG.warnf("limit check failed (%s); deciding without Redis", e.getClass().getSimpleName());
+                        result.complete(degraded(key, t));
+                    });
+            return Uni.createFrom().completionStage(result).onCancellation().invoke(() -> result.cancel(false));
+        });
+    }
+
+    /** Number of admissions decided without Redis since start (diagnostics, benchmark). */
+    public long degradedDecisions() {
+        return degradedDecisions.get();
+    }
+
+    /** Number of leases this replica holds and still refreshes. */
+    public int heldLeases() {
+        return held.size();
+    }
+
+    private Admission decide(List<String> reply, ApiKeySnapshot key, List<GroupSnapshot> chain, Instant at,
+            long windowMs, String leaseId) {
+        if ("1".equals(reply.get(0))) {
+            int chosen = Integer.parseInt(reply.get(1));
+            GroupSnapshot group = chosen == 0 ? key.group() : chain.get(chosen - 1);
+            Lease lease = leaseId == null ? Lease.NONE : hold(key.userId(), leaseId, at.toEpochMilli());
+            return Admission.allow(group, lease);
+        }
+        Refusal refusal = switch (reply.get(1)) {
+            case "budget" -> new Refusal(429, Refusal.BUDGET, budgetMessage(key.group(), reply), budgetRetryAfter(chain, reply, at));
+            case "balance" -> new Refusal(402, Refusal.BALANCE, "Insufficient prepaid balance.", null);
+            case "rate" -> new Refusal(429, Refusal.RATE_LIMIT,
+                    "Rate limit of " + key.rpmLimit() + " requests per " + config.rateWindow().toSeconds() + " s exceeded for this API key.",
+                    ceilSeconds((long) Double.parseDouble(reply.get(2)) + windowMs - at.toEpochMilli()));
+            default -> new Refusal(429, Refusal.CONCURRENCY_LIMIT,
+                    "Too many concurrent requests (limit " + key.user().concurrency() + ").",
+                    ceilSeconds(config.concurrencyRetryAfter().toMillis()));
+        };
+        return refuse(key.group(), refusal);
+    }
+
+    private Admission degraded(ApiKeySnapshot key, long now) {
+        degradedDecisions.incrementAndGet();
+        BigDecimal balance = key.user() == null ? null : key.user().balanceUsd();
+        if (balance != null && balance.signum() <= 0) {
+            return refuse(key.group(), new Refusal(402, Refusal.BALANCE, "Insufficient prepaid balance.", null));
+        }
+        long down = downSinceMs.get();
+        boolean spend = balance != null || hasSpendLimits(key.group());
+        if (spend && down > 0 && now - down > config.spendFailOpenGrace().toMillis()) {
+            return refuse(key.group(), new Refusal(503, Refusal.LIMITS_UNAVAILABLE,
+                    "Spend limits cannot be checked right now; retry shortly.", ceilSeconds(config.redisRetryInterval().toMillis())));
+        }
+        return Admission.allow(key.group(), Lease.NONE);
+    }
+
+    private Admission refuse(GroupSnapshot group, Refusal refusal) {
+        refusals.computeIfAbsent(refusal.code(), code -> Counter.builder("switchboard.limit.refusals")
+                .description("Requests refused by tenant limits").tag("code", code).register(registry)).increment();
+        return Admission.refuse(group, refusal);
+    }
+
+    /** The key's group then its active fallback groups, cut after the first group without spend limits. */
+    static List<GroupSnapshot> chain(ApiKeySnapshot key) {
+        List<GroupSnapshot> chain = new ArrayList<>();
+        Set<Long> seen = new HashSet<>();
+        List<GroupSnapshot> all = new ArrayList<>();
+        all.add(key.group());
+        all.addAll(key.fallbackGroups());
+        for (GroupSnapshot g : all) {
+            if (g == null || !seen.add(g.id())) {
+                continue;
+            }
+            if (!chain.isEmpty() && g.status() != null && !"active".equals(g.status())) {
+                continue;
+            }
+            chain.add(g);
+            if (!hasSpendLimits(g)) {
+                break;
+            }
+        }
+        return chain;
+    }
+
+    static boolean hasSpendLimits(GroupSnapshot g) {
+        return g != null && (g.dailyLimitUsd() != null || g.weeklyLimitUsd() != null || g.monthlyLimitUsd() != null);
+    }
+
+    static List<BigDecimal> limits(GroupSnapshot g) {
+        return java.util.Arrays.asList(g.dailyLimitUsd(), g.weeklyLimitUsd(), g.monthlyLimitUsd());
+    }
+
+    private static GroupBudget budget(GroupSnapshot g, Instant at) {
+        List<String> keys = new ArrayList<>(3);
+        List<Long> micros = new ArrayList<>(3);
+        List<BigDecimal> limits = limits(g);
+        for (SpendPeriod p : SpendPeriod.values()) {
+            BigDecimal limit = limits.get(p.ordinal());
+            if (limit != null) {
+                keys.add(RedisKeys.groupSpend(g.id(), p.id(at)));
+                micros.add(SpendPeriod.micros(limit));
+            }
+        }
+        return new GroupBudget(keys, micros);
+    }
+
+    /** Periods (of the limited ones, in DAY, WEEK, MONTH order) flagged in a script bit mask. */
+    private static List<SpendPeriod> exceeded(GroupSnapshot g, long mask) {
+        List<SpendPeriod> out = new ArrayList<>();
+        List<BigDecimal> limits = limits(g);
+        int bit = 0;
+        for (SpendPeriod p : SpendPeriod.values()) {
+            if (limits.get(p.ordinal()) != null) {
+                if ((mask & (1L << bit)) != 0) {
+                    out.add(p);
+                }
+                bit++;
+            }
+        }
+        return out;
+    }
+
+    /** A group is usable again when all its exceeded periods have ended; the chain when its first group is. */
+    private static Long budgetRetryAfter(List<GroupSnapshot> chain, List<String> reply, Instant at) {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < chain.size() && i + 2 < reply.size(); i++) {
+            long mask = (long) Double.parseDouble(reply.get(i + 2));
+            long groupReady = 0;
+            for (SpendPeriod p : exceeded(chain.get(i), mask)) {
+                groupReady = Math.max(groupReady, p.end(at).toEpochMilli());
+            }
+            best = Math.min(best, groupReady);
+        }
+        return best == Long.MAX_VALUE ? null : ceilSeconds(best - at.toEpochMilli());
+    }
+
+    private static String budgetMessage(GroupSnapshot group, List<String> reply) {
+        List<String> names = new ArrayList<>();
+        if (reply.size() > 2) {
+            for (SpendPeriod p : exceeded(group, (long) Double.parseDouble(reply.get(2)))) {
+                names.add(p.adjective());
+            }
+        }
+        String which = names.isEmpty() ? "spend" : String.join("/", names) + " spend";
+        return "The " + which + " limit of your group is reached" + (reply.size() > 3 ? ", and of every fallback group." : ".");
+    }
+
+    private static long ceilSeconds(long ms) {
+        return Math.max(1, (ms + 999) / 1000);
+    }
+
+    private Lease hold(long userId, String leaseId, long nowMs) {
+        HeldLease lease = new HeldLease(userId, leaseId, nowMs);
+        held.put(leaseId, lease);
+        return lease;
+    }
+
+    /** Pushes the expiry of every lease this replica still holds, so long streams keep their slot. */
+    void refreshLeases() {
+        long now = clock.getAsLong();
+        Map<Long, List<String>> byUser = new HashMap<>();
+        long maxAge = config.leaseMaxLifetime().toMillis();
+        for (HeldLease l : held.values()) {
+            if (now - l.createdMs > maxAge) {
+                held.remove(l.leaseId); // stop refreshing: it expires on its own
+            } else {
+                byUser.computeIfAbsent(l.userId, u -> new ArrayList<>()).add(l.leaseId);
+            }
+        }
+        if (byUser.isEmpty()) {
+            return;
+        }
+        store.refresh(byUser, now, config.leaseTtl().toMillis()).subscribe()
+                .with(v -> { }, e -> LOG.debugf("lease refresh failed: %s", e.getClass().getSimpleName()));
+    }
+
+    private final class HeldLease implements Lease {
+        final long userId;
+        final String leaseId;
+        final long createdMs;
+        final AtomicBoolean released = new AtomicBoolean();
+
+        HeldLease(long userId, String leaseId, long createdMs) {
+            this.userId = userId;
+            this.leaseId = leaseId;
+            this.createdMs = createdMs;
+        }
+
+        @Override
+        public void release() {
+            if (released.compareAndSet(false, true)) {
+                held.remove(leaseId);
+                try {
+                    store.release(userId, leaseId);
+                } catch (RuntimeException e) {
+                    LOG.debugf("lease release failed: %s", e.getClass().getSimpleName());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.switchboard.relay.limits;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Tenant limits, headroom tracking and usage accounting (prefix {@code switchboard.limits}). */
+@ConfigMapping(prefix = "switchboard.limits")
+public interface LimitsConfig {
+
+    /** Master switch: false admits every request without touching Redis (usage is still recorded). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Length of the sliding window of the per-key requests-per-minute limit. */
+    @WithDefault("60s")
+    Duration rateWindow();
+
+    /** Lifetime of a concurrency lease; a lease not released or refreshed within it frees itself. */
+    @WithDefault("10m")
+    Duration leaseTtl();
+
+    /** How often the leases held by this replica are pushed forward by another {@code lease-ttl}. */
+    @WithDefault("2m")
+    Duration leaseRefreshInterval();
+
+    /** A lease older than this is no longer refreshed (guards against a request that never releases). */
+    @WithDefault("2h")
+    Duration leaseMaxLifetime();
+
+    /** Retry-After sent with concurrency_limit_exceeded. */
+    @WithDefault("1s")
+    Duration concurrencyRetryAfter();
+
+    /** Time allowed for the admission round trip before Redis counts as unreachable. */
+    @WithDefault("250ms")
+    Duration redisTimeout();
+
+    /** After a failed admission round trip, Redis is not asked again for this long (fast local decisions). */
+    @WithDefault("1s")
+    Duration redisRetryInterval();
+
+    /**
+     * How long budgets and balances fail open while Redis is unreachable; after that, requests of keys
+     * with a spend limit or metered balance get 503 limits_unavailable.
+     */
+    @WithDefault("60s")
+    Duration spendFailOpenGrace();
+
+    /** Approximate MAXLEN of the sb:usage stream. */
+    @WithDefault("1000000")
+    long usageStreamMaxLen();
+
+    /** Usage records kept in memory while Redis does not take them (oldest written first once it answers). */
+    @WithDefault("100000")
+    int usageBufferSize();
+
+    /** How long a spend counter outlives the end of its period. */
+    @WithDefault("P2D")
+    Duration spendRetention();
+
+    /** Lifetime of a user's unsettled-spend hash after its last write (covers a long ledger outage). */
+    @WithDefault("P35D")
+    Duration unsettledSpendTtl();
+
+    /** How often live upstream-key usage is pushed to and read back from Redis. */
+    @WithDefault("1s")
+    Duration headroomFlushInterval();
+
+    /** How long a key reported exhausted without a reset time counts as having no headroom. */
+    @WithDefault("60s")
+    Duration headroomExhaustedDefault();
+}

@@ -1,0 +1,51 @@
+package dev.switchboard.relay.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.contracts.RedisKeys;
+import dev.switchboard.contracts.auth.AuthCacheEntry;
+import dev.switchboard.contracts.events.AuthEvent;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.value.ReactiveValueCommands;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** Reads the auth snapshots auth-service writes to Redis; never writes them. */
+@ApplicationScoped
+public class AuthStore {
+
+    private final ReactiveRedisDataSource redis;
+    private final ReactiveValueCommands<String, String> values;
+    private final ObjectMapper mapper;
+
+    public AuthStore(ReactiveRedisDataSource redis, ObjectMapper mapper) {
+        this.redis = redis;
+        this.values = redis.value(String.class, String.class);
+        this.mapper = mapper;
+    }
+
+    /** The cache entry of a key hash, or null when Redis holds none. */
+    public Uni<AuthCacheEntry> get(String sha256Hex) {
+        return values.get(RedisKeys.authKey(sha256Hex)).map(json -> json == null ? null : parse(json, AuthCacheEntry.class));
+    }
+
+    /** Current value of the invalidation counter (0 when absent). */
+    public Uni<Long> epoch() {
+        return values.get(RedisKeys.AUTH_EPOCH).map(v -> v == null ? 0L : Long.parseLong(v.trim()));
+    }
+
+    /** Invalidation messages; malformed ones are dropped by the caller's error handling. */
+    public Multi<AuthEvent> events() {
+        return redis.pubsub(String.class).subscribe(RedisKeys.AUTH_EVENTS).map(json -> parse(json, AuthEvent.class));
+    }
+
+    private <T> T parse(String json, Class<T> type) {
+        try {
+            return mapper.readValue(json, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("malformed " + type.getSimpleName() + " in Redis", e);
+        }
+    }
+}

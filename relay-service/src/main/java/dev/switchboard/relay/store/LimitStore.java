@@ -1,0 +1,260 @@
+package dev.switchboard.relay.store;
+
+import dev.switchboard.contracts.RedisKeys;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * Redis side of tenant limits: one Lua script decides a whole admission (rate window, concurrency
+ * lease, group budgets with fallback, prepaid balance) in a single round trip, plus lease release and
+ * refresh and the live usage counters of upstream keys.
+ */
+@ApplicationScoped
+public class LimitStore {
+
+    private static final Logger LOG = Logger.getLogger(LimitStore.class);
+
+    /** Field of the unsettled-spend hash holding the sum of every other field (see UsageStore). */
+    public static final String UNSETTLED_TOTAL = RedisKeys.UNSETTLED_TOTAL;
+
+    /*
+     * KEYS[1] rate window zset, KEYS[2] concurrency zset, KEYS[3] unsettled-spend hash,
+     * KEYS[4..] spend counters of each group of the chain, in order.
+     * ARGV[1] now ms, ARGV[2] request id, ARGV[3] rpm limit or '-', ARGV[4] window ms,
+     * ARGV[5] lease id, ARGV[6] concurrency limit or '-', ARGV[7] lease ttl ms,
+     * ARGV[8] balance micro-USD or '-', ARGV[9] number of groups G, then per group:
+     * n followed by n limits (micro-USD), each matching the next KEYS entry.
+     * Checks come first and nothing is written unless all pass, so a refused request takes no rpm
+     * slot and no lease. Returns {1, chosen group index (1-based)} or {0, reason, details...}.
+     */
+    static final String ADMIT_SCRIPT = """
+            local now = tonumber(ARGV[1])
+            local groups = tonumber(ARGV[9])
+            local a = 10
+            local k = 4
+            local chosen = 0
+            local masks = {}
+            for g = 1, groups do
+              local n = tonumber(ARGV[a])
+              a = a + 1
+              local over = 0
+              for p = 1, n do
+                local spent = tonumber(redis.call('GET', KEYS[k]) or '0')
+                if spent >= tonumber(ARGV[a]) then over = over + 2 ^ (p - 1) end
+                a = a + 1
+                k = k + 1
+              end
+              if over == 0 then
+                chosen = g
+                break
+              end
+              masks[#masks + 1] = over
+            end
+            if groups > 0 and chosen == 0 then
+              return {0, 'budget', unpack(masks)}
+            end
+            if ARGV[8] ~= '-' then
+              local unsettled = tonumber(redis.call('HGET', KEYS[3], '_total') or '0')
+              if tonumber(ARGV[8]) - unsettled <= 0 then return {0, 'balance'} end
+            end
+            local window = tonumber(ARGV[4])
+            if ARGV[3] ~= '-' then
+              redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+              if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+                local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+                return {0, 'rate', oldest[2] or tostring(now)}
+              end
+            end
+            local ttl = tonumber(ARGV[7])
+            if ARGV[6] ~= '-' then
+              redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+              if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[6]) then return {0, 'concurrency'} end
+            end
+            if ARGV[3] ~= '-' then
+              redis.call('ZADD', KEYS[1], now, ARGV[2])
+              redis.call('PEXPIRE', KEYS[1], window)
+            end
+            if ARGV[6] ~= '-' then
+              redis.call('ZADD', KEYS[2], now + ttl, ARGV[5])
+              redis.call('PEXPIRE', KEYS[2], ttl)
+            end
+            return {1, chosen}
+            """;
+
+    private static final String ADMIT_SHA = sha1(ADMIT_SCRIPT);
+
+    private final Redis redis;
+    private final AtomicLong roundTrips = new AtomicLong();
+
+    public LimitStore(Redis redis) {
+        this.redis = redis;
+    }
+
+    /** Number of Redis round trips this store has started (for tests and diagnostics). */
+    public long roundTrips() {
+        return roundTrips.get();
+    }
+
+    /** Spend limits of one group of the fallback chain: counter keys and their limits in micro-USD. */
+    public record GroupBudget(List<String> keys, List<Long> limitsMicro) {
+    }
+
+    /**
+     * One admission round trip.
+     *
+     * @param rpmLimit null = unlimited
+     * @param concurrencyLimit null = unlimited
+     * @param balanceMicro null = not metered
+     * @param chain the group chain up to and including the first group without spend limits
+     * @return the script's raw reply: {1, chosen} or {0, reason, details...}
+     */
+    public Uni<List<String>> admit(long apiKeyId, long userId, long nowMs, String requestId, Integer rpmLimit,
+            long windowMs, String leaseId, Integer concurrencyLimit, long leaseTtlMs, Long balanceMicro,
+            List<GroupBudget> chain) {
+        List<String> keys = new ArrayList<>();
+        keys.add(RedisKeys.rateWindow(apiKeyId));
+        keys.add(RedisKeys.concurrency(userId));
+        keys.add(RedisKeys.userSpend(userId));
+        List<String> args = new ArrayList<>();
+        args.add(Long.toString(nowMs));
+        args.add(requestId);
+        args.add(rpmLimit == null ? "-" : rpmLimit.toString());
+        args.add(Long.toString(windowMs));
+        args.add(leaseId);
+        args.add(concurrencyLimit == null ? "-" : concurrencyLimit.toString());
+        args.add(Long.toString(leaseTtlMs));
+        args.add(balanceMicro == null ? "-" : balanceMicro.toString());
+        args.add(Integer.toString(chain.size()));
+        for (GroupBudget g : chain) {
+            args.add(Integer.toString(g.keys().size()));
+            keys.addAll(g.keys());
+            g.limitsMicro().forEach(l -> args.add(Long.toString(l)));
+        }
+        return evalsha(ADMIT_SCRIPT, ADMIT_SHA, keys, args).map(LimitStore::strings);
+    }
+
+    /**
+     * Frees a lease; fire-and-forget. Retried briefly so a Redis blip does not hold the slot for a whole
+     * lease TTL; after that the lease expires on its own.
+     */
+    public void release(long userId, String leaseId) {
+        roundTrips.incrementAndGet();
+        redis.send(Request.cmd(Command.ZREM).arg(RedisKeys.concurrency(userId)).arg(leaseId))
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
+                .subscribe().with(r -> { }, e -> LOG.debugf("lease release failed: %s", e.getClass().getSimpleName()));
+    }
+
+    /** Pushes the expiry of live leases (user id → lease ids) to {@code nowMs + ttlMs}; leases already released stay gone. */
+    public Uni<Void> refresh(Map<Long, List<String>> leasesByUser, long nowMs, long ttlMs) {
+        if (leasesByUser.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Request> batch = new ArrayList<>();
+        String expiry = Long.toString(nowMs + ttlMs);
+        leasesByUser.forEach((userId, leases) -> {
+            String key = RedisKeys.concurrency(userId);
+            Request zadd = Request.cmd(Command.ZADD).arg(key).arg("XX");
+            leases.forEach(id -> zadd.arg(expiry).arg(id));
+            batch.add(zadd);
+            batch.add(Request.cmd(Command.PEXPIRE).arg(key).arg(ttlMs));
+        });
+        roundTrips.incrementAndGet();
+        return redis.batch(batch).replaceWithVoid();
+    }
+
+    /** Number of unexpired leases of a user. */
+    public Uni<Long> liveLeases(long userId, long nowMs) {
+        roundTrips.incrementAndGet();
+        return redis.send(Request.cmd(Command.ZCOUNT).arg(RedisKeys.concurrency(userId)).arg("(" + nowMs).arg("+inf"))
+                .map(r -> r == null ? 0L : r.toLong());
+    }
+
+    /**
+     * Adds this replica's recent requests/tokens of upstream keys to the shared per-minute counters and
+     * reads back the cluster-wide counts of the current and previous minute.
+     *
+     * @param deltas key id → {requests, tokens} since the last flush (may contain zeros, still read back)
+     * @return key id → {requests this minute, requests previous minute, tokens this minute, tokens previous minute}
+     */
+    public Uni<Map<Long, long[]>> flushUpstreamUsage(Map<Long, long[]> deltas, long minute) {
+        if (deltas.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        List<Request> batch = new ArrayList<>();
+        List<Long> ids = new ArrayList<>(deltas.keySet());
+        String cur = Long.toString(minute);
+        String prev = Long.toString(minute - 1);
+        for (Long id : ids) {
+            String key = RedisKeys.upstreamRate(id);
+            long[] d = deltas.get(id);
+            batch.add(Request.cmd(Command.HINCRBY).arg(key).arg("r:" + cur).arg(d[0]));
+            batch.add(Request.cmd(Command.HINCRBY).arg(key).arg("t:" + cur).arg(d[1]));
+            batch.add(Request.cmd(Command.HMGET).arg(key).arg("r:" + prev).arg("t:" + prev));
+            batch.add(Request.cmd(Command.EXPIRE).arg(key).arg(180));
+        }
+        roundTrips.incrementAndGet();
+        return redis.batch(batch).map(replies -> {
+            Map<Long, long[]> out = new java.util.HashMap<>();
+            for (int i = 0; i < ids.size(); i++) {
+                long reqCur = replies.get(4 * i).toLong();
+                long tokCur = replies.get(4 * i + 1).toLong();
+                Response prevs = replies.get(4 * i + 2);
+                out.put(ids.get(i), new long[] {reqCur, asLong(prevs.get(0)), tokCur, asLong(prevs.get(1))});
+            }
+            return out;
+        });
+    }
+
+    private Uni<Response> evalsha(String script, String sha, List<String> keys, List<String> args) {
+        roundTrips.incrementAndGet();
+        return redis.send(eval(Command.EVALSHA, sha, keys, args)).onFailure(LimitStore::noScript).recoverWithUni(e -> {
+            roundTrips.incrementAndGet();
+            return redis.send(eval(Command.EVAL, script, keys, args));
+        });
+    }
+
+    private static Request eval(Command command, String scriptOrSha, List<String> keys, List<String> args) {
+        Request r = Request.cmd(command).arg(scriptOrSha).arg(keys.size());
+        keys.forEach(r::arg);
+        args.forEach(r::arg);
+        return r;
+    }
+
+    private static boolean noScript(Throwable e) {
+        return e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT");
+    }
+
+    private static List<String> strings(Response r) {
+        List<String> out = new ArrayList<>(r.size());
+        for (int i = 0; i < r.size(); i++) {
+            out.add(r.get(i).toString());
+        }
+        return out;
+    }
+
+    private static long asLong(Response r) {
+        return r == null ? 0L : Long.parseLong(r.toString());
+    }
+
+    static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.switchboard.relay.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.switchboard.contracts.auth.ApiKeySnapshot;
+import dev.switchboard.contracts.auth.AuthCacheEntry;
+import dev.switchboard.contracts.auth.GroupSnapshot;
+import dev.switchboard.contracts.auth.UserSnapshot;
+import dev.switchboard.contracts.catalog.ProviderSnapshot;
+import dev.switchboard.relay.support.AuthServiceStub;
+import dev.switchboard.relay.support.Fixture;
+import dev.switchboard.relay.support.RelayTestBase;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(AuthServiceStub.class)
+class TenantAuthTest extends RelayTestBase {
+
+    private String model;
+
+    @BeforeEach
+    void seed() {
+        model = Fixture.unique("auth-model");
+        fx.publish(List.of(Fixture.provider(Fixture.unique("openai"), ProviderSnapshot.OPENAI, mock.baseUrl(),
+                List.of(Fixture.providerKey("main", "up-a")), List.of(Fixture.model(model, "gpt-upstream")))),
+                List.of(), List.of(), List.of());
+    }
+
+    @AfterEach
+    void up() {
+        AuthServiceStub.down = false;
+    }
+
+    private io.restassured.response.ValidatableResponse chat(String key) {
+        return given().header("Authorization", "Bearer " + key).contentType("application/json")
+                .body("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .when().post("/v1/chat/completions").then();
+    }
+
+    private void refused(ApiKeySnapshot snapshot, String code) {
+        String key = fx.seedKey(snapshot);
+        chat(key).statusCode(403).body("error.code", equalTo(code)).body("error.type", equalTo("permission_error"));
+        assertThat(mock.counts().total()).isZero();
+    }
+
+    @Test
+    void returns401WithoutKey() {
+        given().contentType("application/json").body("{\"model\":\"" + model + "\"}")
+                .when().post("/v1/chat/completions")
+                .then().statusCode(401).body("error.code", equalTo("invalid_api_key"));
+    }
+
+    @Test
+    void returns401ForUnknownKeyAndCachesTheAnswer() {
+        String unknown = Fixture.newSecret();
+        int before = AuthServiceStub.calls.get();
+        chat(unknown).statusCode(401).body("error.code", equalTo("invalid_api_key"));
+        chat(unknown).statusCode(401);
+        chat(unknown).statusCode(401);
+        // one trip to auth-service, then the negative L1 entry answers
+        assertThat(AuthServiceStub.calls.get() - before).isEqualTo(1);
+        assertThat(AuthServiceStub.lastToken).isEqualTo("test-internal-token");
+    }
+
+    @Test
+    void loadsAKeyMissingInRedisFromAuthService() {
+        ApiKeySnapshot snapshot = Fixture.key(Fixture.group(List.of(), Map.of()));
+        String key = Fixture.newSecret();
+        AuthServiceStub.answers.put(TenantAuthenticator.sha256Hex(key), fx.json(AuthCacheEntry.found(snapshot)));
+        chat(key).statusCode(200);
+    }
+
+    @Test
+    void returns503NotA401WhenNeitherRedisNorAuthServiceKnowsAndAuthServiceIsDown() {
+        AuthServiceStub.down = true;
+        chat(Fixture.newSecret()).statusCode(503).body("error.code", equalTo("auth_unavailable"));
+    }
+
+    @Test
+    void servesACachedKeyWhileAuthServiceIsDown() {
+        String key = fx.tenant();
+        chat(key).statusCode(200);
+        AuthServiceStub.down = true;
+        chat(key).statusCode(200);
+    }
+
+    @Test
+    void refusesDisabledKey() {
+        refused(Fixture.key(Fixture.group(List.of(), Map.of()), Fixture.user(), ApiKeySnapshot.DISABLED, null,
+                List.of(), List.of()), "key_disabled");
+    }
+
+    @Test
+    void refusesRevokedKey() {
+        refused(Fixture.key(Fixture.group(List.of(), Map.of()), Fixture.user(), ApiKeySnapshot.REVOKED, null,
+                List.of(), List.of()), "key_revoked");
+    }
+
+    @Test
+    void refusesExpiredKey() {
+        refused(Fixture.key(Fixture.group(List.of(), Map.of()), Fixture.user(), ApiKeySnapshot.ACTIVE,
+                Instant.now().minusSeconds(5), List.of(), List.of()), "key_expired");
+    }
+
+    @Test
+    void refusesDisabledUser() {
+        UserSnapshot u = Fixture.user();
+        UserSnapshot disabled = new UserSnapshot(u.id(), u.name(), "disabled", u.role(), null, null, 2);
+        refused(Fixture.key(Fixture.group(List.of(), Map.of()), disabled, ApiKeySnapshot.ACTIVE, null, List.of(),
+                List.of()), "user_disabled");
+    }
+
+    @Test
+    void refusesDisabledGroup() {
+        GroupSnapshot g = Fixture.group(List.of(), Map.of());
+        GroupSnapshot disabled = new GroupSnapshot(g.id(), g.name(), g.platform(), "disabled", g.subscriptionType(),
+                g.rateMultiplier(), null, null, null, List.of(), null, Map.of(), false, 2);
+        refused(Fixture.key(disabled), "group_disabled");
+    }
+
+    @Test
+    void refusesAddressOutsideTheAllowList() {
+        refused(Fixture.key(Fixture.group(List.of(), Map.of()), Fixture.user(), ApiKeySnapshot.ACTIVE, null,
+                List.of("10.0.0.0/8", "2001:db8::/32"), List.of()), "ip_not_allowed");
+    }
+
+    @Test
+    void refusesDeniedAddressEvenWhenAllowed() {
+        refused(Fixture.key(Fixture.group(List.of(), Map.of()), Fixture.user(), ApiKeySnapshot.ACTIVE, null,
+                List.of("127.0.0.0/8"), List.of("127.0.0.1/32")), "ip_not_allowed");
+    }
+
+    @Test
+    void admitsAddressInsideTheAllowList() {
+        String key = fx.seedKey(Fixture.key(Fixture.group(List.of(), Map.of()), Fixture.user(), ApiKeySnapshot.ACTIVE,
+                null, List.of("127.0.0.0/8", "::1/128"), List.of()));
+        chat(key).statusCode(200);
+    }
+
+    @Test
+    void refusesModelOutsideTheGroupsAllowedModels() {
+        String key = fx.seedKey(Fixture.key(Fixture.group(List.of("claude-*"), Map.of())));
+        chat(key).statusCode(403).body("error.code", equalTo("model_not_allowed"));
+        assertThat(mock.counts().total()).isZero();
+    }
+
+    @Test
+    void anthropicEndpointRefusesInItsOwnShape() {
+        given().contentType("application/json").header("x-api-key", Fixture.newSecret())
+                .body("{\"model\":\"" + model + "\",\"max_tokens\":5,\"messages\":[]}")
+                .when().post("/v1/messages")
+                .then().statusCode(401)
+                .body("type", equalTo("error"))
+                .body("error.type", equalTo("authentication_error"));
+    }
+}

@@ -1,0 +1,307 @@
+package dev.switchboard.relay.limits;
+
+import static dev.switchboard.relay.limits.LimitFixtures.group;
+import static dev.switchboard.relay.limits.LimitFixtures.key;
+import static dev.switchboard.relay.limits.LimitFixtures.unlimitedGroup;
+import static dev.switchboard.relay.limits.LimitFixtures.usd;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+
+import dev.switchboard.contracts.RedisKeys;
+import dev.switchboard.contracts.auth.ApiKeySnapshot;
+import dev.switchboard.contracts.auth.GroupSnapshot;
+import dev.switchboard.relay.store.LimitStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class LimitServiceTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    @Inject
+    LimitService limits;
+    @Inject
+    LimitStore store;
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    MeterRegistry registry;
+
+    private Admission admit(ApiKeySnapshot key) {
+        return limits.admit(key, UUID.randomUUID().toString()).await().atMost(WAIT);
+    }
+
+    private long zcard(String key) {
+        return redis.sortedSet(String.class).zcard(key);
+    }
+
+    private void spend(GroupSnapshot g, SpendPeriod p, String usd) {
+        redis.value(Long.class).setex(RedisKeys.groupSpend(g.id(), p.id(Instant.now())), 3600, SpendPeriod.micros(usd(usd)));
+    }
+
+    private double refusals(String code) {
+        Counter c = registry.find("switchboard.limit.refusals").tag("code", code).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
+    void keyWithoutLimitsCostsNoRedisRoundTrip() {
+        ApiKeySnapshot key = key(null, null, null, unlimitedGroup());
+        long before = store.roundTrips();
+        for (int i = 0; i < 20; i++) {
+            Admission a = admit(key);
+            assertThat(a.allowed()).isTrue();
+            assertThat(a.group()).isEqualTo(key.group());
+            a.lease().release();
+        }
+        assertThat(store.roundTrips()).isEqualTo(before);
+    }
+
+    @Test
+    void limitedKeyCostsExactlyOneRoundTrip() {
+        ApiKeySnapshot key = key(100, 10, usd("5"), group(usd("10"), usd("20"), usd("30")), group(usd("10"), null, null));
+        admit(key).lease().release(); // the first call may load the script
+        long before = store.roundTrips();
+        Admission a = admit(key);
+        assertThat(store.roundTrips() - before).isEqualTo(1);
+        a.lease().release();
+    }
+
+    @Test
+    void refusesOverRpmWithRetryAfterAndRefusedRequestsTakeNoSlot() {
+        ApiKeySnapshot key = key(3, null, null, unlimitedGroup());
+        double before = refusals(Refusal.RATE_LIMIT);
+        for (int i = 0; i < 3; i++) {
+            assertThat(admit(key).allowed()).isTrue();
+        }
+        for (int i = 0; i < 3; i++) {
+            Admission refused = admit(key);
+            assertThat(refused.allowed()).isFalse();
+            assertThat(refused.lease()).isNull();
+            assertThat(refused.refusal().status()).isEqualTo(429);
+            assertThat(refused.refusal().code()).isEqualTo("rate_limit_exceeded");
+            assertThat(refused.refusal().retryAfterSeconds()).isBetween(1L, 60L);
+        }
+        assertThat(zcard(RedisKeys.rateWindow(key.apiKeyId()))).isEqualTo(3);
+        assertThat(refusals(Refusal.RATE_LIMIT) - before).isEqualTo(3.0);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("switchboard_limit_refusals_total{code=\"rate_limit_exceeded\""));
+    }
+
+    @Test
+    void rateWindowSlidesAfterOldEntriesLeave() {
+        ApiKeySnapshot key = key(2, null, null, unlimitedGroup());
+        // two requests 61 s ago are outside the window
+        long old = System.currentTimeMillis() - 61_000;
+        redis.sortedSet(String.class).zadd(RedisKeys.rateWindow(key.apiKeyId()), old, "old-1");
+        redis.sortedSet(String.class).zadd(RedisKeys.rateWindow(key.apiKeyId()), old, "old-2");
+        assertThat(admit(key).allowed()).isTrue();
+        assertThat(admit(key).allowed()).isTrue();
+        assertThat(admit(key).refusal().code()).isEqualTo("rate_limit_exceeded");
+    }
+
+    @Test
+    void refusesOverConcurrencyUntilALeaseIsReleased() {
+        ApiKeySnapshot key = key(null, 2, null, unlimitedGroup());
+        String leases = RedisKeys.concurrency(key.userId());
+        Admission first = admit(key);
+        Admission second = admit(key);
+        assertThat(first.allowed()).isTrue();
+        assertThat(second.allowed()).isTrue();
+        Admission third = admit(key);
+        assertThat(third.allowed()).isFalse();
+        assertThat(third.refusal().status()).isEqualTo(429);
+        assertThat(third.refusal().code()).isEqualTo("concurrency_limit_exceeded");
+        assertThat(third.refusal().retryAfterSeconds()).isEqualTo(1L);
+        assertThat(zcard(leases)).isEqualTo(2);
+
+        first.lease().release();
+        first.lease().release(); // idempotent: must not free the other slot
+        awaitZcard(leases, 1);
+        Admission fourth = admit(key);
+        assertThat(fourth.allowed()).isTrue();
+        assertThat(admit(key).allowed()).isFalse();
+        second.lease().release();
+        fourth.lease().release();
+        awaitZcard(leases, 0);
+    }
+
+    @Test
+    void requestRefusedForConcurrencyDoesNotCountAgainstRpm() {
+        ApiKeySnapshot key = key(5, 1, null, unlimitedGroup());
+        Admission held = admit(key);
+        for (int i = 0; i < 4; i++) {
+            assertThat(admit(key).refusal().code()).isEqualTo("concurrency_limit_exceeded");
+        }
+        assertThat(zcard(RedisKeys.rateWindow(key.apiKeyId()))).isEqualTo(1);
+        held.lease().release();
+    }
+
+    @Test
+    void sameUserSharesConcurrencyAcrossKeys() {
+        ApiKeySnapshot a = key(null, 1, null, unlimitedGroup());
+        ApiKeySnapshot b = new ApiKeySnapshot(a.v(), a.version(), LimitFixtures.id(), "other", a.keyPrefix(), a.userId(), a.groupId(),
+                a.status(), null, List.of(), List.of(), null, a.user(), a.group(), List.of());
+        Admission held = admit(a);
+        assertThat(admit(b).refusal().code()).isEqualTo("concurrency_limit_exceeded");
+        held.lease().release();
+    }
+
+    @Test
+    void refusesWhenDailyBudgetIsSpentWithRetryAfterUntilMidnight() {
+        GroupSnapshot g = group(usd("1.00"), null, null);
+        ApiKeySnapshot key = key(null, null, null, g);
+        spend(g, SpendPeriod.DAY, "0.999999");
+        Admission ok = admit(key);
+        assertThat(ok.allowed()).isTrue();
+        assertThat(ok.group().id()).isEqualTo(g.id());
+
+        spend(g, SpendPeriod.DAY, "1.00");
+        Admission refused = admit(key);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.refusal().status()).isEqualTo(429);
+        assertThat(refused.refusal().code()).isEqualTo("budget_exceeded");
+        assertThat(refused.refusal().message()).contains("daily");
+        long toMidnight = Duration.between(Instant.now(), SpendPeriod.DAY.end(Instant.now())).toSeconds();
+        assertThat(refused.refusal().retryAfterSeconds()).isBetween(Math.max(1, toMidnight - 5), toMidnight + 2);
+    }
+
+    @Test
+    void weeklyAndMonthlyBudgetsAreEnforced() {
+        GroupSnapshot weekly = group(null, usd("2"), null);
+        spend(weekly, SpendPeriod.WEEK, "2.5");
+        assertThat(admit(key(null, null, null, weekly)).refusal().code()).isEqualTo("budget_exceeded");
+
+        GroupSnapshot monthly = group(usd("100"), usd("100"), usd("3"));
+        spend(monthly, SpendPeriod.MONTH, "3");
+        Admission refused = admit(key(null, null, null, monthly));
+        assertThat(refused.refusal().code()).isEqualTo("budget_exceeded");
+        assertThat(refused.refusal().message()).contains("monthly").doesNotContain("daily");
+        long toMonthEnd = Duration.between(Instant.now(), SpendPeriod.MONTH.end(Instant.now())).toSeconds();
+        assertThat(refused.refusal().retryAfterSeconds()).isBetween(Math.max(1, toMonthEnd - 5), toMonthEnd + 2);
+    }
+
+    @Test
+    void fallbackGroupsServeInChainOrder() {
+        GroupSnapshot a = group(usd("1"), null, null);
+        GroupSnapshot b = group(usd("1"), null, null);
+        GroupSnapshot c = group(null, usd("1"), null);
+        ApiKeySnapshot key = key(null, null, null, a, b, c);
+
+        assertThat(admit(key).group().id()).as("A has budget left").isEqualTo(a.id());
+        spend(a, SpendPeriod.DAY, "1");
+        assertThat(admit(key).group().id()).as("A over → B").isEqualTo(b.id());
+        spend(b, SpendPeriod.DAY, "5");
+        assertThat(admit(key).group().id()).as("A, B over → C").isEqualTo(c.id());
+        spend(c, SpendPeriod.WEEK, "1");
+        Admission refused = admit(key);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.refusal().code()).isEqualTo("budget_exceeded");
+        assertThat(refused.group().id()).isEqualTo(a.id());
+        // A and B are free again at midnight, C only next week: the earliest wins
+        long toMidnight = Duration.between(Instant.now(), SpendPeriod.DAY.end(Instant.now())).toSeconds();
+        assertThat(refused.refusal().retryAfterSeconds()).isBetween(Math.max(1, toMidnight - 5), toMidnight + 2);
+    }
+
+    @Test
+    void unlimitedFallbackGroupAlwaysServesAndDisabledFallbackIsSkipped() {
+        GroupSnapshot a = group(usd("1"), null, null);
+        GroupSnapshot disabled = new GroupSnapshot(LimitFixtures.id(), "off", "any", "disabled", "standard", BigDecimal.ONE,
+                null, null, null, List.of(), null, null, false, 1);
+        GroupSnapshot unlimited = unlimitedGroup();
+        ApiKeySnapshot key = key(null, null, null, a, disabled, unlimited);
+        spend(a, SpendPeriod.DAY, "2");
+        assertThat(admit(key).group().id()).isEqualTo(unlimited.id());
+    }
+
+    @Test
+    void rpmAndConcurrencyDoNotFallBack() {
+        GroupSnapshot a = group(usd("1"), null, null);
+        ApiKeySnapshot key = key(1, null, null, a, unlimitedGroup());
+        spend(a, SpendPeriod.DAY, "2");
+        assertThat(admit(key).allowed()).isTrue();
+        assertThat(admit(key).refusal().code()).isEqualTo("rate_limit_exceeded");
+    }
+
+    @Test
+    void refusesWith402WhenUnsettledSpendReachesBalance() {
+        ApiKeySnapshot key = key(null, null, usd("0.50"), unlimitedGroup());
+        String unsettled = RedisKeys.userSpend(key.userId());
+        redis.hash(Long.class).hset(unsettled, LimitStore.UNSETTLED_TOTAL, 400_000L);
+        redis.key().expire(unsettled, 3600);
+        assertThat(admit(key).allowed()).isTrue();
+
+        redis.hash(Long.class).hset(unsettled, LimitStore.UNSETTLED_TOTAL, 500_000L);
+        double before = refusals(Refusal.BALANCE);
+        Admission refused = admit(key);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.refusal().status()).isEqualTo(402);
+        assertThat(refused.refusal().code()).isEqualTo("insufficient_balance");
+        assertThat(refused.refusal().retryAfterSeconds()).isNull();
+        assertThat(refusals(Refusal.BALANCE) - before).isEqualTo(1.0);
+    }
+
+    @Test
+    void exhaustedBalanceIsRefusedEvenWithoutUnsettledSpend() {
+        assertThat(admit(key(null, null, usd("0"), unlimitedGroup())).refusal().code()).isEqualTo("insufficient_balance");
+        assertThat(admit(key(null, null, usd("-1.5"), unlimitedGroup())).refusal().status()).isEqualTo(402);
+    }
+
+    @Test
+    void budgetRefusalTakesPrecedenceAndTakesNoSlots() {
+        GroupSnapshot g = group(usd("1"), null, null);
+        ApiKeySnapshot key = key(10, 5, usd("10"), g);
+        spend(g, SpendPeriod.DAY, "1");
+        List<Admission> refused = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            refused.add(admit(key));
+        }
+        assertThat(refused).allSatisfy(a -> assertThat(a.refusal().code()).isEqualTo("budget_exceeded"));
+        assertThat(zcard(RedisKeys.rateWindow(key.apiKeyId()))).isZero();
+        assertThat(zcard(RedisKeys.concurrency(key.userId()))).isZero();
+    }
+
+    @Test
+    void admissionCancelledByTheCallerGivesItsLeaseBack() {
+        ApiKeySnapshot key = key(1_000, 100, null, unlimitedGroup());
+        for (int i = 0; i < 50; i++) {
+            limits.admit(key, "cancelled-" + i).subscribe().with(a -> { }).cancel();
+        }
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (zcard(RedisKeys.rateWindow(key.apiKeyId())) < 50 && System.currentTimeMillis() < deadline) {
+            sleep(20);
+        }
+        assertThat(zcard(RedisKeys.rateWindow(key.apiKeyId()))).as("the scripts did run").isEqualTo(50);
+        awaitZcard(RedisKeys.concurrency(key.userId()), 0);
+        assertThat(limits.heldLeases()).isZero();
+    }
+
+    private void awaitZcard(String key, long expected) {
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (zcard(key) != expected && System.currentTimeMillis() < deadline) {
+            sleep(20);
+        }
+        assertThat(zcard(key)).isEqualTo(expected);
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

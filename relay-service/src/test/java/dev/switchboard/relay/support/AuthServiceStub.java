@@ -1,0 +1,60 @@
+package dev.switchboard.relay.support;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A stand-in for auth-service's internal snapshot endpoint on 127.0.0.1 (random port). Answers
+ * {@link #answers} by key hash, 404 otherwise, or 500 for everything while {@link #down} is set.
+ * Counts calls and records the service token it received.
+ */
+public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
+
+    public static final Map<String, String> answers = new ConcurrentHashMap<>();
+    public static final AtomicInteger calls = new AtomicInteger();
+    public static volatile boolean down;
+    public static volatile String lastToken;
+
+    private Vertx vertx;
+    private HttpServer server;
+
+    @Override
+    public Map<String, String> start() {
+        vertx = Vertx.vertx();
+        server = vertx.createHttpServer().requestHandler(req -> {
+            calls.incrementAndGet();
+            lastToken = req.getHeader("x-switchboard-service-token");
+            String prefix = "/internal/v1/auth-snapshots/";
+            if (down) {
+                req.response().setStatusCode(500).end();
+                return;
+            }
+            String path = req.path();
+            String body = path.startsWith(prefix) ? answers.get(path.substring(prefix.length())) : null;
+            if (body == null) {
+                req.response().setStatusCode(404).putHeader("content-type", "application/json")
+                        .end("{\"v\":1,\"version\":0,\"notFound\":true}");
+            } else {
+                req.response().putHeader("content-type", "application/json").end(body);
+            }
+        });
+        try {
+            server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("auth-service stub did not start", e);
+        }
+        return Map.of("switchboard.auth.service-url", "http://127.0.0.1:" + server.actualPort());
+    }
+
+    @Override
+    public void stop() {
+        if (vertx != null) {
+            vertx.close();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.switchboard.relay.usage;
+
+import static dev.switchboard.relay.limits.LimitFixtures.group;
+import static dev.switchboard.relay.limits.LimitFixtures.id;
+import static dev.switchboard.relay.limits.LimitFixtures.key;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.contracts.RedisKeys;
+import dev.switchboard.contracts.auth.ApiKeySnapshot;
+import dev.switchboard.contracts.auth.GroupSnapshot;
+import dev.switchboard.contracts.catalog.ModelSnapshot;
+import dev.switchboard.contracts.catalog.ProviderKeySnapshot;
+import dev.switchboard.contracts.catalog.ProviderSnapshot;
+import dev.switchboard.contracts.events.UsageEvent;
+import dev.switchboard.relay.limits.SpendPeriod;
+import dev.switchboard.relay.routing.Candidate;
+import dev.switchboard.relay.store.LimitStore;
+import dev.switchboard.relay.store.UsageStore;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class UsageRecorderTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final String SECRET_CIPHERTEXT = "1:c2VjcmV0LWNpcGhlcnRleHQ=";
+
+    @Inject
+    UsageRecorder recorder;
+    @Inject
+    UsageStore store;
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    ObjectMapper mapper;
+
+    static Candidate candidate() {
+        ModelSnapshot model = new ModelSnapshot(id(), "gpt-4o", "gpt-4o-2024-08-06", 128_000, new BigDecimal("2.50"),
+                new BigDecimal("10.00"), true);
+        ProviderKeySnapshot pk = new ProviderKeySnapshot(id(), "primary", SECRET_CIPHERTEXT, "wxyz", 100, 10_000, 1, true);
+        ProviderSnapshot provider = new ProviderSnapshot(id(), "openai-a", "openai", "http://127.0.0.1:1", true, null, null,
+                List.of(pk), List.of(model), List.of());
+        return new Candidate(provider, "gpt-4o", "gpt-4o-2024-08-06", model, pk, "pool:gpt4 > openai-a", null);
+    }
+
+    private long counter(String key) {
+        Long v = redis.value(Long.class).get(key);
+        return v == null ? 0 : v;
+    }
+
+    private UsageEvent findEvent(String requestId) throws Exception {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            Response entries = redis.execute("XREVRANGE", RedisKeys.USAGE_STREAM, "+", "-", "COUNT", "1000");
+            for (Response entry : entries) {
+                Response fields = entry.get(1);
+                for (int i = 0; i + 1 < fields.size(); i += 2) {
+                    if (UsageEvent.FIELD.equals(fields.get(i).toString())) {
+                        String json = fields.get(i + 1).toString();
+                        assertThat(json).doesNotContain(SECRET_CIPHERTEXT);
+                        UsageEvent e = mapper.readValue(json, UsageEvent.class);
+                        if (requestId.equals(e.requestId())) {
+                            return e;
+                        }
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        return null;
+    }
+
+    @Test
+    void recordsEventAndSpendCountersWithTheMultiplier() throws Exception {
+        GroupSnapshot fallback = group(id(), "fallback", new BigDecimal("1.5"), null, null, null);
+        ApiKeySnapshot key = key(null, null, new BigDecimal("20"), group(new BigDecimal("1"), null, null), fallback);
+        String rid = "req-" + UUID.randomUUID();
+        Candidate served = candidate();
+        Instant at = Instant.now();
+
+        recorder.record(new UsageRecord(rid, key, fallback, "coding-fast", "cluster:coding-fast > pool:gpt4 > openai-a",
+                served, 1_200, 350, 200, 2, 840, 120L));
+
+        UsageEvent e = findEvent(rid);
+        assertThat(e).isNotNull();
+        assertThat(e.v()).isEqualTo(1);
+        assertThat(e.apiKeyId()).isEqualTo(key.apiKeyId());
+        assertThat(e.userId()).isEqualTo(key.userId());
+        assertThat(e.groupId()).as("billed under the effective group").isEqualTo(fallback.id());
+        assertThat(e.requestedModel()).isEqualTo("coding-fast");
+        assertThat(e.resolvedVia()).isEqualTo("cluster:coding-fast > pool:gpt4 > openai-a");
+        assertThat(e.provider()).isEqualTo("openai-a");
+        assertThat(e.upstreamModel()).isEqualTo("gpt-4o-2024-08-06");
+        assertThat(e.promptTokens()).isEqualTo(1_200);
+        assertThat(e.completionTokens()).isEqualTo(350);
+        assertThat(e.costUsd()).isEqualByComparingTo("0.00975"); // 0.0065 × 1.5
+        assertThat(e.status()).isEqualTo(200);
+        assertThat(e.attempts()).isEqualTo(2);
+        assertThat(e.latencyMs()).isEqualTo(840);
+        assertThat(e.ttfbMs()).isEqualTo(120L);
+        assertThat(e.timestampMs()).isBetween(at.toEpochMilli() - 1000, System.currentTimeMillis());
+
+        for (SpendPeriod p : SpendPeriod.values()) {
+            assertThat(counter(RedisKeys.groupSpend(fallback.id(), p.id(at)))).as(p.name()).isEqualTo(9_750);
+            assertThat(counter(RedisKeys.groupSpend(key.groupId(), p.id(at)))).isZero();
+            Long ttl = redis.key().ttl(RedisKeys.groupSpend(fallback.id(), p.id(at)));
+            long periodLeft = Duration.between(Instant.now(), p.end(at)).toSeconds();
+            assertThat(ttl).as("counter outlives its period").isGreaterThan(periodLeft);
+        }
+        assertThat(counter(UsageStore.userPeriodSpend(key.userId(), SpendPeriod.DAY.id(at)))).isEqualTo(9_750);
+        assertThat(counter(UsageStore.userPeriodSpend(key.userId(), SpendPeriod.MONTH.id(at)))).isEqualTo(9_750);
+        String unsettled = RedisKeys.userSpend(key.userId());
+        assertThat(redis.hash(Long.class).hget(unsettled, rid)).isEqualTo(9_750L);
+        assertThat(redis.hash(Long.class).hget(unsettled, LimitStore.UNSETTLED_TOTAL)).isEqualTo(9_750L);
+    }
+
+    @Test
+    void settlementRemovesUnsettledSpendExactlyOnce() {
+        ApiKeySnapshot key = key(null, null, new BigDecimal("5"), group(null, null, null));
+        Candidate served = candidate();
+        String r1 = "req-" + UUID.randomUUID();
+        String r2 = "req-" + UUID.randomUUID();
+        UsageRecord first = new UsageRecord(r1, key, key.group(), "gpt-4o", "model:gpt-4o", served, 1_000_000, 0, 200, 1, 10, 5L);
+        recorder.recordAndWait(first).await().atMost(WAIT);
+        recorder.recordAndWait(first).await().atMost(WAIT); // a duplicate must not count twice
+        recorder.recordAndWait(new UsageRecord(r2, key, key.group(), "gpt-4o", "model:gpt-4o", served, 0, 100_000, 200, 1, 10, 5L))
+                .await().atMost(WAIT);
+        String unsettled = RedisKeys.userSpend(key.userId());
+        assertThat(redis.hash(Long.class).hget(unsettled, LimitStore.UNSETTLED_TOTAL)).isEqualTo(2_500_000L + 1_000_000L);
+
+        assertThat(store.settle(key.userId(), r1).await().atMost(WAIT)).isEqualTo(2_500_000L);
+        assertThat(store.settle(key.userId(), r1).await().atMost(WAIT)).as("redelivery settles nothing").isZero();
+        assertThat(redis.hash(Long.class).hget(unsettled, LimitStore.UNSETTLED_TOTAL)).isEqualTo(1_000_000L);
+        assertThat(store.settle(key.userId(), r2).await().atMost(WAIT)).isEqualTo(1_000_000L);
+        assertThat(redis.hash(Long.class).hget(unsettled, LimitStore.UNSETTLED_TOTAL)).isZero();
+    }
+
+    @Test
+    void failedRequestWithoutUpstreamIsRecordedAtZeroCost() throws Exception {
+        ApiKeySnapshot key = key(null, null, new BigDecimal("5"), group(new BigDecimal("1"), null, null));
+        String rid = "req-" + UUID.randomUUID();
+        UsageEvent e = recorder.recordAndWait(new UsageRecord(rid, key, key.group(), "nope", null, null, 0, 0, 503, 0, 3, null))
+                .await().atMost(WAIT);
+        assertThat(e.costUsd()).isEqualByComparingTo("0");
+        UsageEvent stored = findEvent(rid);
+        assertThat(stored).isNotNull();
+        assertThat(stored.status()).isEqualTo(503);
+        assertThat(stored.provider()).isNull();
+        assertThat(stored.ttfbMs()).isNull();
+        assertThat(counter(RedisKeys.groupSpend(key.groupId(), SpendPeriod.DAY.id(Instant.now())))).isZero();
+        assertThat(redis.key().exists(RedisKeys.userSpend(key.userId()))).isFalse();
+    }
+
+    @Test
+    void userWithoutMeteredBalanceGetsNoUnsettledSpend() {
+        ApiKeySnapshot key = key(null, null, null, group(null, null, null));
+        recorder.recordAndWait(new UsageRecord("req-" + UUID.randomUUID(), key, key.group(), "gpt-4o", "model:gpt-4o", candidate(),
+                100, 100, 200, 1, 10, 5L)).await().atMost(WAIT);
+        assertThat(redis.key().exists(RedisKeys.userSpend(key.userId()))).isFalse();
+        assertThat(counter(RedisKeys.groupSpend(key.groupId(), SpendPeriod.DAY.id(Instant.now())))).isEqualTo(1_250);
+    }
+}

@@ -183,20 +183,31 @@ public class TenantAuthenticator {
         return k == null || k.isBlank() ? null : k.trim();
     }
 
-    /** The client address, honouring {@code trustedProxyHops} entries of X-Forwarded-For. */
+    /**
+     * The client address for the IP rules. With {@code trustedProxyHops} = 0 the peer address, and
+     * X-Forwarded-For is ignored (a client cannot spoof it). With n hops, the n-th X-Forwarded-For entry
+     * from the right — the address the outermost trusted proxy saw; entries further left were written
+     * by the client and are ignored. Several header lines count as one comma-separated list, in order
+     * (RFC 9110 5.3), so a proxy that appends its own line cannot be bypassed by a client-sent line.
+     */
     String clientAddress(HttpServerRequest request) {
         String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
         int hops = config.trustedProxyHops();
         if (hops <= 0) {
             return peer;
         }
-        String xff = request.getHeader("x-forwarded-for");
-        if (xff == null || xff.isBlank()) {
+        java.util.List<String> lines = request.headers().getAll("x-forwarded-for");
+        if (lines.isEmpty()) {
+            return peer;
+        }
+        String xff = lines.size() == 1 ? lines.get(0) : String.join(",", lines);
+        if (xff.isBlank()) {
             return peer;
         }
         String[] parts = xff.split(",");
         int index = Math.max(0, parts.length - hops);
-        return parts[index].trim();
+        String address = parts[index].trim();
+        return address.isEmpty() ? peer : address;
     }
 
     public static String sha256Hex(String key) {

@@ -110,9 +110,20 @@ public interface RelayConfig {
         @WithDefault("120s")
         Duration deadline();
 
-        /** Longest stream the relay lets run; also bounds graceful shutdown. */
+        /**
+         * Longest a streamed request may run, from its arrival: past it the client stream ends with an explicit
+         * error event and the upstream request is cancelled. 0 = no limit. Also bounds graceful shutdown.
+         */
         @WithDefault("10m")
         Duration maxStream();
+
+        /**
+         * Ask OpenAI-protocol upstreams for usage at the end of a chat stream ({@code stream_options.include_usage})
+         * so streamed requests are costed; the usage-only chunk is withheld from tenants that did not ask for it.
+         * Turn off only for an OpenAI-compatible upstream that rejects {@code stream_options}.
+         */
+        @WithDefault("true")
+        boolean streamUsage();
 
         /** Upstream connection pool size per provider. */
         @WithDefault("256")

@@ -92,6 +92,11 @@ final class ProxyCall {
     private Try current;
     private boolean streamCounted;
     private boolean clientGone;
+    /** OpenAI chat stream: the upstream is asked for a final usage chunk ({@code stream_options.include_usage}). */
+    private final boolean askUsage;
+    /** ... and the tenant did not ask for it, so that usage-only chunk is left out of the client's stream. */
+    private final boolean hideUsage;
+    private long maxStreamTimer = -1;
 
     ProxyCall(ProxyService s, RoutingContext rc, Endpoint endpoint, RequestBody body, ApiKeySnapshot key,
             String requestId, long startNanos) {
@@ -106,6 +111,8 @@ final class ProxyCall {
         this.startNanos = startNanos;
         this.vertx = s.vertx;
         this.ctx = vertx.getOrCreateContext();
+        this.askUsage = s.streamUsage && endpoint == Endpoint.CHAT && body.stream() && body.canAskUsage();
+        this.hideUsage = askUsage && !body.clientAskedUsage();
     }
 
     // ---------------------------------------------------------------- admission and resolution
@@ -197,6 +204,11 @@ final class ProxyCall {
 
     private void probed(Candidate c, boolean won) {
         if (finished) {
+            if (won) {
+                // the client left while the lock was being taken: give the probe back at once
+                s.cooldowns.onFailure(c, new FailoverDecision(FailoverDecision.Action.STOP, null, null,
+                        "client_cancelled", false));
+            }
             return;
         }
         if (won) {
@@ -217,6 +229,7 @@ final class ProxyCall {
         HttpClientRequest req;
         HttpClientResponse resp;
         SseScanner scanner;
+        /** Bytes for the client not written yet: before the commit all of them; when filtering, the kept events. */
         Buffer pending;
         boolean firstEvent;
         boolean terminal;
@@ -289,7 +302,7 @@ final class ProxyCall {
             s.headroom.onRequest(c.key());
         }
         ProviderSnapshot.Timeouts timeouts = c.provider().timeouts();
-        Buffer payload = body.withModel(c.upstreamModel());
+        Buffer payload = body.forUpstream(c.upstreamModel(), askUsage);
         s.upstream.open(c.provider(), c.key(), endpoint.path(), rc.request().headers(), requestId)
                 .onComplete(ar -> on(() -> {
                     if (t.done) {
@@ -406,14 +419,17 @@ final class ProxyCall {
             return;
         }
         // SSE: hold the bytes until the first complete event says whether this upstream really serves
+        // when a usage-only chunk must be left out, bytes go to the client event by event (onEvent keeps them)
         t.pending = Buffer.buffer();
-        t.scanner = new SseScanner((event, data) -> onEvent(t, event, data));
+        t.scanner = new SseScanner((event, data, raw) -> onEvent(t, event, data, raw), hideUsage);
         resp.handler(chunk -> {
             if (t.done) {
                 return;
             }
             if (!committed) {
-                t.pending.appendBuffer(chunk);
+                if (!hideUsage) {
+                    t.pending.appendBuffer(chunk);
+                }
                 t.scanner.feed(chunk);
                 if (t.done || !t.firstEvent) {
                     return;
@@ -421,13 +437,20 @@ final class ProxyCall {
                 commitStream(t);
             } else {
                 t.scanner.feed(chunk);
-                if (out.closed()) {
+                if (t.done || out.closed()) {
                     return;
                 }
-                out.write(chunk);
-                if (out.writeQueueFull()) {
-                    resp.pause();
-                    out.drainHandler(v -> resp.resume());
+                Buffer toWrite = chunk;
+                if (hideUsage) {
+                    toWrite = t.pending;
+                    t.pending = Buffer.buffer();
+                }
+                if (toWrite.length() > 0) {
+                    out.write(toWrite);
+                    if (out.writeQueueFull()) {
+                        resp.pause();
+                        out.drainHandler(v -> resp.resume());
+                    }
                 }
             }
             if (!t.done) {
@@ -454,7 +477,7 @@ final class ProxyCall {
         }));
     }
 
-    private void onEvent(Try t, String event, String data) {
+    private void onEvent(Try t, String event, String data, Buffer raw) {
         if (!t.firstEvent) {
             t.firstEvent = true;
             ttfb(t);
@@ -470,8 +493,51 @@ final class ProxyCall {
         if (endpoint.isTerminal(event, data)) {
             t.terminal = true;
         }
-        if (data != null && data.contains("\"usage\"")) {
-            readUsage(data);
+        JsonNode usageDoc = data != null && hasUsageObject(data) ? parse(data) : null;
+        if (usageDoc != null) {
+            readUsage(usageDoc);
+        }
+        if (raw != null && !(hideUsage && usageOnly(usageDoc))) {
+            t.pending.appendBuffer(raw);
+        }
+    }
+
+    /** An OpenAI chunk that carries usage and no choice: the one {@code include_usage} adds at the end. */
+    private static boolean usageOnly(JsonNode doc) {
+        if (doc == null) {
+            return false;
+        }
+        JsonNode choices = doc.path("choices");
+        return !choices.isArray() || choices.isEmpty();
+    }
+
+    /** Whether the text has a {@code "usage"} member whose value is an object (not the {@code "usage":null} of every chunk). */
+    static boolean hasUsageObject(String data) {
+        int i = data.indexOf("\"usage\"");
+        while (i >= 0) {
+            int j = i + 7;
+            while (j < data.length() && Character.isWhitespace(data.charAt(j))) {
+                j++;
+            }
+            if (j < data.length() && data.charAt(j) == ':') {
+                j++;
+                while (j < data.length() && Character.isWhitespace(data.charAt(j))) {
+                    j++;
+                }
+                if (j < data.length() && data.charAt(j) == '{') {
+                    return true;
+                }
+            }
+            i = data.indexOf("\"usage\"", i + 7);
+        }
+        return false;
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -493,8 +559,41 @@ final class ProxyCall {
         out.putHeader("cache-control", "no-cache");
         out.setChunked(true);
         out.write(t.pending);
-        t.pending = null;
+        t.pending = hideUsage ? Buffer.buffer() : null;
         s.cooldowns.onSuccess(t.c);
+        armMaxStream(t);
+    }
+
+    /** Ends a stream that ran longer than {@code switchboard.request.max-stream} (counted from the request's start). */
+    private void armMaxStream(Try t) {
+        long limitMs = s.maxStream.toMillis();
+        if (limitMs <= 0) {
+            return;
+        }
+        long leftMs = limitMs - (System.nanoTime() - startNanos) / 1_000_000;
+        maxStreamTimer = vertx.setTimer(Math.max(1, leftMs), id -> on(() -> {
+            maxStreamTimer = -1;
+            if (!t.done && !finished) {
+                streamTooLong(t);
+            }
+        }));
+    }
+
+    private void streamTooLong(Try t) {
+        t.done = true;
+        t.disarm();
+        if (t.req != null) {
+            t.req.reset(); // cancel the upstream
+        }
+        attemptDone(t, "max_stream");
+        LOG.infof("stream ended after the maximum duration of %s", s.maxStream);
+        if (!out.closed()) {
+            out.write(protocol.streamError("stream_max_duration",
+                    "The stream ran longer than the gateway's maximum of " + s.maxStream.toSeconds()
+                            + " s and was ended; the response is incomplete"));
+            out.end();
+        }
+        finish(504);
     }
 
     private void streamSucceeded(Try t) {
@@ -536,10 +635,14 @@ final class ProxyCall {
         FailoverDecision d = s.classifier.classify(outcome, t.c.provider().failoverRules(), System.currentTimeMillis());
         attemptDone(t, d.reason());
         if (d.action() == FailoverDecision.Action.STOP || outcome.kind() == AttemptOutcome.Kind.CLIENT_CANCELLED) {
+            if (t.c.probeScope() != null) {
+                s.cooldowns.onFailure(t.c, d); // cools nothing; ends this replica's probe (releases the lock)
+            }
             finish(499);
             return;
         }
-        if (d.scope() != null) {
+        if (d.scope() != null || t.c.probeScope() != null) {
+            // a probe always reports back, even when the decision cools nothing, so its lock is released
             s.cooldowns.onFailure(t.c, d);
         }
         attempts.add(new Attempt(t.c.provider().name(), t.c.model(), t.c.keyLabel(), outcome.status(), d.reason(),
@@ -736,6 +839,10 @@ final class ProxyCall {
             return;
         }
         finished = true;
+        if (maxStreamTimer >= 0) {
+            vertx.cancelTimer(maxStreamTimer);
+            maxStreamTimer = -1;
+        }
         if (streamCounted) {
             s.metrics.streamClosed();
         }
@@ -769,14 +876,6 @@ final class ProxyCall {
             readUsage(JSON.readTree(json.getBytes()));
         } catch (java.io.IOException | RuntimeException e) {
             // not JSON: no usage to read
-        }
-    }
-
-    private void readUsage(String json) {
-        try {
-            readUsage(JSON.readTree(json));
-        } catch (java.io.IOException | RuntimeException e) {
-            // ignore
         }
     }
 

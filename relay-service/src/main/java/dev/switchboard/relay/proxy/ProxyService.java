@@ -40,6 +40,7 @@ public class ProxyService {
     final int maxAttempts;
     final Duration deadline;
     final Duration maxStream;
+    final boolean streamUsage;
 
     public ProxyService(TenantAuthenticator authenticator, LimitService limits, CatalogHolder catalog,
             CooldownService cooldowns, HeadroomTracker headroom, UsageRecorder usage, UpstreamClient upstream,
@@ -57,6 +58,7 @@ public class ProxyService {
         this.maxAttempts = config.request().maxAttempts();
         this.deadline = config.request().deadline();
         this.maxStream = config.request().maxStream();
+        this.streamUsage = config.request().streamUsage();
         this.classifier = new FailureClassifier(settings);
     }
 

@@ -67,26 +67,50 @@ public class TenantRoutes {
         this.maxBody = config.request().maxBodyBytes();
     }
 
+    /**
+     * One route per endpoint, ordered before Quarkus' own per-request handlers (HTTP security, OIDC
+     * back-channel logout and resource metadata, the REST security hook, the body-size check): tenant
+     * endpoints use none of them (tenant keys are checked by {@link TenantAuthenticator}, the body limit
+     * by {@link #withBody}), and each cost a route match and a hop on every request. A handler that
+     * throws answers 500 in the endpoint's shape instead of going through Vert.x failure routing.
+     */
     void register(@Observes Router router) {
+        int order = TENANT_ROUTE_ORDER;
         for (Endpoint e : Endpoint.values()) {
-            // two routes: the first checks the headers before the body handler of the second reads a byte
-            router.post(e.path()).handler(rc -> precheck(rc, e.protocol()));
-            router.post(e.path())
-                    .handler(rc -> withBody(rc, e.protocol(), raw -> proxied(rc, e, raw)))
-                    .failureHandler(rc -> failure(rc, e.protocol()));
+            router.post(e.path()).order(order++).handler(guard(e.protocol(), rc -> {
+                if (precheck(rc, e.protocol())) {
+                    withBody(rc, e.protocol(), raw -> proxied(rc, e, raw));
+                }
+            }));
         }
-        router.post("/v1/route/explain").handler(rc -> precheck(rc, Protocol.OPENAI));
-        router.post("/v1/route/explain")
-                .handler(rc -> withBody(rc, Protocol.OPENAI, raw -> explain(rc, raw)))
-                .failureHandler(rc -> failure(rc, Protocol.OPENAI));
-        router.get("/v1/models").handler(rc -> {
+        router.post("/v1/route/explain").order(order++).handler(guard(Protocol.OPENAI, rc -> {
+            if (precheck(rc, Protocol.OPENAI)) {
+                withBody(rc, Protocol.OPENAI, raw -> explain(rc, raw));
+            }
+        }));
+        router.get("/v1/models").order(order++).handler(guard(Protocol.OPENAI, rc -> {
             begin(rc);
             models(rc);
-        });
-        router.getWithRegex("/v1/models/(?<id>.+)").handler(rc -> {
+        }));
+        router.getWithRegex("/v1/models/(?<id>.+)").order(order++).handler(guard(Protocol.OPENAI, rc -> {
             begin(rc);
             model(rc);
-        });
+        }));
+    }
+
+    /** Before Quarkus' handlers, which start at -200 (HttpSecurityRecorder's authentication handler). */
+    static final int TENANT_ROUTE_ORDER = -1_000;
+
+    private static io.vertx.core.Handler<RoutingContext> guard(Protocol protocol,
+            io.vertx.core.Handler<RoutingContext> handler) {
+        return rc -> {
+            try {
+                handler.handle(rc);
+            } catch (RuntimeException e) {
+                LOG.warnf("request failed before proxying: %s", e.getClass().getSimpleName());
+                error(rc.response(), protocol, 500, "internal_error", "The request could not be processed");
+            }
+        };
     }
 
     // ---------------------------------------------------------------- common steps
@@ -111,28 +135,28 @@ public class TenantRoutes {
         return new UUID(r.nextLong(), r.nextLong()).toString();
     }
 
-    /** Content type and declared length, checked before a byte of the body is read. */
-    private void precheck(RoutingContext rc, Protocol protocol) {
+    /** Content type and declared length, checked before a byte of the body is read; false when it answered. */
+    private boolean precheck(RoutingContext rc, Protocol protocol) {
         begin(rc);
         String type = rc.request().getHeader("content-type");
         if (type != null && !isJson(type)) {
             error(rc.response(), protocol, 415, "unsupported_media_type",
                     "Content-Type must be application/json, got '" + type.split(";")[0].trim() + "'");
-            return;
+            return false;
         }
         String length = rc.request().getHeader("content-length");
         if (length != null) {
             try {
                 if (Long.parseLong(length.trim()) > maxBody) {
                     tooLarge(rc, protocol);
-                    return;
+                    return false;
                 }
             } catch (NumberFormatException e) {
                 error(rc.response(), protocol, 400, "invalid_request", "Invalid Content-Length");
-                return;
+                return false;
             }
         }
-        rc.next();
+        return true;
     }
 
     private static boolean isJson(String contentType) {
@@ -144,20 +168,6 @@ public class TenantRoutes {
         rc.response().putHeader("connection", "close");
         error(rc.response(), protocol, 413, "request_too_large",
                 "Request body is larger than the limit of " + maxBody + " bytes");
-    }
-
-    private void failure(RoutingContext rc, Protocol protocol) {
-        if (rc.response().headWritten() || rc.response().closed()) {
-            return;
-        }
-        if (rc.statusCode() == 413) {
-            tooLarge(rc, protocol);
-        } else {
-            LOG.warnf("request failed before proxying: %s",
-                    rc.failure() == null ? rc.statusCode() : rc.failure().getClass().getSimpleName());
-            error(rc.response(), protocol, rc.statusCode() >= 400 && rc.statusCode() < 500 ? rc.statusCode() : 500,
-                    "internal_error", "The request could not be processed");
-        }
     }
 
     static void error(HttpServerResponse out, Protocol protocol, int status, String code, String message) {

@@ -7,40 +7,75 @@ import java.util.function.BiConsumer;
 /**
  * Incremental Server-Sent Events scanner: fed the upstream's raw chunks as they arrive, calls back
  * once per complete event with its {@code event:} name (null when absent) and joined {@code data:}
- * lines. The raw bytes are forwarded untouched by the caller; this only watches them.
+ * lines. Scans bytes (CR and LF never occur inside a UTF-8 sequence), so a character split across two
+ * chunks is decoded whole. Normally the caller forwards the raw chunks untouched and this only watches
+ * them; in capturing mode each event also gets its exact raw bytes (comments and line endings
+ * included), so a caller can forward event by event and leave one out.
  */
 public final class SseScanner {
 
     private static final int MAX_EVENT_BYTES = 4 * 1024 * 1024;
 
-    private final BiConsumer<String, String> onEvent;
-    private final StringBuilder line = new StringBuilder();
+    /** One complete event; {@code raw} is its bytes as received, null unless capturing. */
+    @FunctionalInterface
+    public interface Listener {
+        void onEvent(String event, String data, Buffer raw);
+    }
+
+    private final Listener listener;
+    private final boolean capture;
+    private byte[] line = new byte[256];
+    private int lineLength;
     private String event;
     private StringBuilder data;
     private int pendingBytes;
     private boolean lastWasCr;
     private long events;
+    /** Capturing: raw bytes of the event in progress that came in earlier chunks. */
+    private Buffer carry;
 
     public SseScanner(BiConsumer<String, String> onEvent) {
-        this.onEvent = onEvent;
+        this((e, d, raw) -> onEvent.accept(e, d), false);
+    }
+
+    /** @param capture hand each event its raw bytes */
+    public SseScanner(Listener listener, boolean capture) {
+        this.listener = listener;
+        this.capture = capture;
     }
 
     /** Feeds one chunk; returns the number of complete events seen so far. */
     public long feed(Buffer chunk) {
-        String text = chunk.toString(StandardCharsets.UTF_8);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
+        byte[] bytes = chunk.getBytes();
+        int segment = 0; // capturing: start of the bytes not yet handed to an event
+        for (int i = 0; i < bytes.length; i++) {
+            byte c = bytes[i];
             if (c == '\n' && lastWasCr) {
                 lastWasCr = false;
                 continue;
             }
             lastWasCr = c == '\r';
             if (c == '\n' || c == '\r') {
-                endLine();
+                int end = i + 1;
+                if (c == '\r' && end < bytes.length && bytes[end] == '\n') {
+                    end++; // keep a CRLF together in the raw bytes
+                }
+                if (endLine(bytes, segment, end)) {
+                    segment = end;
+                }
             } else if (pendingBytes < MAX_EVENT_BYTES) {
-                line.append(c);
+                if (lineLength == line.length) {
+                    line = java.util.Arrays.copyOf(line, line.length * 2);
+                }
+                line[lineLength++] = c;
                 pendingBytes++;
             }
+        }
+        if (capture && segment < bytes.length) {
+            if (carry == null) {
+                carry = Buffer.buffer();
+            }
+            carry.appendBytes(bytes, segment, bytes.length - segment);
         }
         return events;
     }
@@ -49,8 +84,9 @@ public final class SseScanner {
         return events;
     }
 
-    private void endLine() {
-        if (line.isEmpty()) {
+    /** @return true when the line completed an event (its raw bytes, up to {@code end}, were handed over) */
+    private boolean endLine(byte[] bytes, int segment, int end) {
+        if (lineLength == 0) {
             if (data != null || event != null) {
                 events++;
                 String d = data == null ? "" : data.toString();
@@ -58,14 +94,21 @@ public final class SseScanner {
                 event = null;
                 data = null;
                 pendingBytes = 0;
-                onEvent.accept(e, d);
+                Buffer raw = null;
+                if (capture) {
+                    raw = carry == null ? Buffer.buffer(end - segment) : carry;
+                    carry = null;
+                    raw.appendBytes(bytes, segment, end - segment);
+                }
+                listener.onEvent(e, d, raw);
+                return capture;
             }
-            return;
+            return false;
         }
-        String l = line.toString();
-        line.setLength(0);
+        String l = new String(line, 0, lineLength, StandardCharsets.UTF_8);
+        lineLength = 0;
         if (l.startsWith(":")) {
-            return;
+            return false;
         }
         int colon = l.indexOf(':');
         String field = colon < 0 ? l : l.substring(0, colon);
@@ -82,5 +125,6 @@ public final class SseScanner {
         } else if ("event".equals(field)) {
             event = value;
         }
+        return false;
     }
 }

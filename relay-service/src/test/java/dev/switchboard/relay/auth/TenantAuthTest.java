@@ -147,6 +147,26 @@ class TenantAuthTest extends RelayTestBase {
     }
 
     @Test
+    void withoutTrustedProxyHopsXForwardedForIsIgnored() {
+        // default: 0 hops, the peer address (127.0.0.1) is the client whatever the header claims
+        String allowed = fx.seedKey(Fixture.key(Fixture.group(List.of(), Map.of()), Fixture.user(), ApiKeySnapshot.ACTIVE,
+                null, List.of("10.0.0.0/8"), List.of()));
+        given().header("Authorization", "Bearer " + allowed).header("X-Forwarded-For", "10.1.2.3")
+                .contentType("application/json")
+                .body("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .when().post("/v1/chat/completions")
+                .then().statusCode(403).body("error.code", equalTo("ip_not_allowed"));
+        String denied = fx.seedKey(Fixture.key(Fixture.group(List.of(), Map.of()), Fixture.user(), ApiKeySnapshot.ACTIVE,
+                null, List.of(), List.of("127.0.0.1/32")));
+        given().header("Authorization", "Bearer " + denied).header("X-Forwarded-For", "10.1.2.3")
+                .contentType("application/json")
+                .body("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .when().post("/v1/chat/completions")
+                .then().statusCode(403).body("error.code", equalTo("ip_not_allowed"));
+        assertThat(mock.counts().total()).isZero();
+    }
+
+    @Test
     void refusesModelOutsideTheGroupsAllowedModels() {
         String key = fx.seedKey(Fixture.key(Fixture.group(List.of("claude-*"), Map.of())));
         chat(key).statusCode(403).body("error.code", equalTo("model_not_allowed"));

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for auth-service's internal snapshot endpoint on 127.0.0.1 (random port). Answers
- * {@link #answers} by key hash, 404 otherwise, or 500 for everything while {@link #down} is set.
+ * {@link #answers} by key hash, 404 otherwise, or 500 for everything while {@link #down} is set
+ * (closes the connection unanswered while {@link #unreachable} is set).
  * Counts calls and records the service token it received.
  */
 public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
@@ -18,6 +19,8 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
     public static final Map<String, String> answers = new ConcurrentHashMap<>();
     public static final AtomicInteger calls = new AtomicInteger();
     public static volatile boolean down;
+    /** Drops every connection without an answer, as an unreachable auth-service would look. */
+    public static volatile boolean unreachable;
     public static volatile String lastToken;
 
     private Vertx vertx;
@@ -30,6 +33,10 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
             calls.incrementAndGet();
             lastToken = req.getHeader("x-switchboard-service-token");
             String prefix = "/internal/v1/auth-snapshots/";
+            if (unreachable) {
+                req.connection().close();
+                return;
+            }
             if (down) {
                 req.response().setStatusCode(500).end();
                 return;

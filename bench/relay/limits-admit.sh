@@ -7,5 +7,6 @@ cd "$(dirname "$0")/../.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 mvn -B -o -q -pl relay-service test -Dsb.build.dir=target-bench-limits -Dtest=AdmitBenchmark -Dsb.bench=true \
     -Dsurefire.failIfNoSpecifiedTests=false 2>&1 | grep '^BENCH'
-# The relay end-to-end comparison (limits on vs off) is the relay benchmark run twice with
-# SWITCHBOARD_LIMITS_ENABLED=true and =false (property switchboard.limits.enabled).
+# The relay end-to-end comparison (limits on vs off) is the relay benchmark run twice:
+# bench/relay/run.sh (a key without limits: no admission round trip) and LIMITS=1 bench/relay/run.sh
+# (every limit set far above reach: one admission script per request, nothing refused).

@@ -4,6 +4,10 @@
 # JSON and SSE, 1 and 32 connections. Prints a markdown table and writes it to results-<utc>.md.
 #
 # Usage: bench/relay/run.sh            (DURATION=10s CONNS="1 32" MODES="json sse" to change)
+#        LIMITS=1 bench/relay/run.sh   seeds the tenant key with every limit (rpm, user concurrency, balance,
+#                                      group daily/weekly/monthly budgets) set far above what the run can reach,
+#                                      so admission runs its Redis script on every request and nothing is refused
+#        BENCH_BUILD_DIR=target-perf   relay build folder (packaged there if its jar is missing)
 # Needs: JDK 25, wrk, nginx (apt-get install -y wrk nginx), redis on 127.0.0.1:6379, Maven repo with
 #        the mock-provider runner jar and contracts jar (mvn install of those modules).
 set -euo pipefail
@@ -42,6 +46,8 @@ RELAY_OPTS="${RELAY_OPTS:-}"
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # the run leaves ~200 MB in Redis (usage stream, unsettled hash, rate window): drop the bench's own keys
+  redis-cli -n "$REDIS_DB" UNLINK sb:usage sb:spend:user:900001 sb:rl:key:900001 sb:conc:user:900001 >/dev/null 2>&1 || true
   [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
   sleep 1
   rm -rf "$WORK"
@@ -102,7 +108,14 @@ SHA="$(printf '%s' "$TENANT_KEY" | sha256sum | cut -d' ' -f1)"
 NOW_MS=$(date +%s%3N)
 VERSION=$(( NOW_MS * 1000 ))
 R="redis-cli -n $REDIS_DB"
-$R SET "sb:auth:key:$SHA" "{\"v\":1,\"version\":$VERSION,\"notFound\":false,\"snapshot\":{\"v\":1,\"version\":$VERSION,\"apiKeyId\":900001,\"name\":\"bench\",\"keyPrefix\":\"sk-bench\",\"userId\":900001,\"groupId\":900001,\"status\":\"active\",\"expiresAt\":null,\"ipAllow\":[],\"ipDeny\":[],\"rpmLimit\":null,\"user\":{\"id\":900001,\"name\":\"bench\",\"status\":\"active\",\"role\":\"user\",\"balanceUsd\":null,\"concurrency\":null,\"version\":1},\"group\":{\"id\":900001,\"name\":\"bench\",\"platform\":\"any\",\"status\":\"active\",\"subscriptionType\":\"standard\",\"rateMultiplier\":1,\"allowedModels\":[],\"modelRouting\":{},\"modelRoutingEnabled\":false,\"version\":1},\"fallbackGroups\":[]}}" EX 3600 >/dev/null
+LIMITS="${LIMITS:-0}"
+if [ "$LIMITS" = 1 ]; then
+  RPM_LIMIT=100000000; BALANCE=1000000000; CONCURRENCY=100000; BUDGET=1000000000
+else
+  RPM_LIMIT=null; BALANCE=null; CONCURRENCY=null; BUDGET=null
+fi
+$R DEL sb:rl:key:900001 sb:conc:user:900001 sb:spend:user:900001 sb:usage >/dev/null 2>&1 || true
+$R SET "sb:auth:key:$SHA" "{\"v\":1,\"version\":$VERSION,\"notFound\":false,\"snapshot\":{\"v\":1,\"version\":$VERSION,\"apiKeyId\":900001,\"name\":\"bench\",\"keyPrefix\":\"sk-bench\",\"userId\":900001,\"groupId\":900001,\"status\":\"active\",\"expiresAt\":null,\"ipAllow\":[],\"ipDeny\":[],\"rpmLimit\":$RPM_LIMIT,\"user\":{\"id\":900001,\"name\":\"bench\",\"status\":\"active\",\"role\":\"user\",\"balanceUsd\":$BALANCE,\"concurrency\":$CONCURRENCY,\"version\":1},\"group\":{\"id\":900001,\"name\":\"bench\",\"platform\":\"any\",\"status\":\"active\",\"subscriptionType\":\"standard\",\"rateMultiplier\":1,\"dailyLimitUsd\":$BUDGET,\"weeklyLimitUsd\":$BUDGET,\"monthlyLimitUsd\":$BUDGET,\"allowedModels\":[],\"modelRouting\":{},\"modelRoutingEnabled\":false,\"version\":1},\"fallbackGroups\":[]}}" EX 3600 >/dev/null
 $R SET sb:catalog:snapshot "{\"v\":1,\"version\":$VERSION,\"publishedAt\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"providers\":[{\"id\":900001,\"name\":\"bench-mock\",\"protocol\":\"openai\",\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"enabled\":true,\"timeouts\":{\"connectMs\":2000,\"firstByteMs\":30000,\"idleMs\":30000},\"headers\":{},\"keys\":[{\"id\":900001,\"label\":\"bench\",\"secretCiphertext\":\"$SEALED\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}],\"models\":[{\"id\":900001,\"name\":\"$MODEL\",\"upstreamName\":\"gpt-bench\",\"contextWindow\":128000,\"inputPricePerMTok\":1,\"outputPricePerMTok\":2,\"enabled\":true}],\"failoverRules\":[]}],\"pools\":[],\"clusters\":[],\"routes\":[]}" >/dev/null
 $R SET sb:catalog:version "$VERSION" >/dev/null
 
@@ -159,14 +172,17 @@ for mode in $MODES; do
   done
 done
 
-curl -s "http://127.0.0.1:$RELAY_PORT/q/metrics" | grep -E '^switchboard_relay_(requests_total|overhead_seconds_(count|sum)|upstream_duration_seconds_(count|sum))' >"$WORK/metrics.txt" || true
+curl -s "http://127.0.0.1:$RELAY_PORT/q/metrics" | grep -E '^switchboard_(relay_(requests_total|overhead_seconds_(count|sum)|upstream_duration_seconds_(count|sum))|limit_(refusals|redis_failures)_total|usage_(batches|dropped|buffered|queued))' >"$WORK/metrics.txt" || true
 grep -E '"level":"(WARN|ERROR)"' "$WORK/relay.log" | head -20 | cut -c1-300 >"$WORK/relay-warnings.txt" || true
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }'; }
 added() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.3f", a - b }'; }
-RESULT="$HERE/results-$(date -u +%Y%m%dT%H%M%SZ).md"
+SUFFIX=""; [ "$LIMITS" = 1 ] && SUFFIX="-limits"
+RESULT="$HERE/results-$(date -u +%Y%m%dT%H%M%SZ)$SUFFIX.md"
 {
-  echo "# Relay bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $DURATION per run"
+  echo "# Relay bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $DURATION per run, limits $([ "$LIMITS" = 1 ] && echo ON || echo off)"
+  echo
+  echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); relay jar: relay-service/$BUILD_DIR."
   echo
   echo "| mode | conns | mock req/s | nginx req/s | relay req/s | relay/mock | relay/nginx | p50 mock / nginx / relay (ms) | p99 mock / nginx / relay (ms) | relay added p50 vs mock / nginx (ms) |"
   echo "|---|---|---|---|---|---|---|---|---|---|"

@@ -6,8 +6,8 @@ import dev.switchboard.relay.store.LimitStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -31,7 +31,8 @@ import org.jboss.logging.Logger;
  * {@link #headroom} is the smallest known fraction, 1.0 when nothing is known. It only reads memory;
  * Redis is written and read back by a periodic flush, never on the request path.
  */
-@ApplicationScoped
+// @Singleton, not @ApplicationScoped: called on every request, and a client proxy costs a context lookup per call
+@Singleton
 public class HeadroomTracker implements HeadroomView {
 
     private static final Logger LOG = Logger.getLogger(HeadroomTracker.class);
@@ -172,18 +173,27 @@ public class HeadroomTracker implements HeadroomView {
 
     /** Reset time in epoch ms from an RFC 3339 instant, a number of seconds or a Go duration ("6m0s", "20ms"). */
     static Long parseReset(String value, long nowMs) {
-        if (value == null) {
+        if (value == null || value.isEmpty()) {
             return null;
         }
-        try {
-            return Instant.parse(value).toEpochMilli();
-        } catch (DateTimeParseException ignored) {
-            // not an instant
+        // pick the form by shape first: a failed parse throws, and exceptions on every response are costly
+        if (value.indexOf('T') > 0) {
+            try {
+                return Instant.parse(value).toEpochMilli();
+            } catch (DateTimeParseException ignored) {
+                return null;
+            }
         }
-        try {
-            return nowMs + Math.round(Double.parseDouble(value) * 1000);
-        } catch (NumberFormatException ignored) {
-            // not a number of seconds
+        if (isNumber(value)) {
+            try {
+                return nowMs + Math.round(Double.parseDouble(value) * 1000);
+            } catch (NumberFormatException ignored) {
+                return null;
+            }
+        }
+        Long fast = simpleDuration(value);
+        if (fast != null) {
+            return nowMs + fast;
         }
         Matcher m = GO_DURATION.matcher(value);
         double ms = 0;
@@ -204,6 +214,40 @@ public class HeadroomTracker implements HeadroomView {
             };
         }
         return end == value.length() && end > 0 ? nowMs + Math.round(ms) : null;
+    }
+
+    private static boolean isNumber(String v) {
+        boolean digit = false;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digit = true;
+            } else if (c != '.' && !(i == 0 && (c == '-' || c == '+'))) {
+                return false;
+            }
+        }
+        return digit;
+    }
+
+    /** Milliseconds of the common one-unit Go durations ("1s", "20ms", "6m"), or null to use the general parser. */
+    private static Long simpleDuration(String v) {
+        int i = 0;
+        long n = 0;
+        while (i < v.length() && v.charAt(i) >= '0' && v.charAt(i) <= '9' && i < 15) {
+            n = n * 10 + (v.charAt(i) - '0');
+            i++;
+        }
+        if (i == 0) {
+            return null;
+        }
+        String unit = v.substring(i);
+        return switch (unit) {
+            case "ms" -> n;
+            case "s" -> n * 1000;
+            case "m" -> n * 60_000;
+            case "h" -> n * 3_600_000;
+            default -> null;
+        };
     }
 
     private static Double number(String v) {

@@ -4,15 +4,16 @@ import dev.switchboard.contracts.RedisKeys;
 import dev.switchboard.contracts.auth.ApiKeySnapshot;
 import dev.switchboard.contracts.auth.GroupSnapshot;
 import dev.switchboard.contracts.auth.UserSnapshot;
-import dev.switchboard.relay.store.LimitStore;
 import dev.switchboard.relay.store.LimitStore.GroupBudget;
+import dev.switchboard.relay.store.LimitStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,10 +22,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
@@ -44,11 +46,16 @@ import org.jboss.logging.Logger;
  * for keys that have a spend limit or a metered balance. A balance already at or below zero in the
  * snapshot is refused (402) without Redis.
  */
-@ApplicationScoped
+// @Singleton, not @ApplicationScoped: called on every request, and a client proxy costs a context lookup per call
+@Singleton
 public class LimitService {
 
     private static final Logger LOG = Logger.getLogger(LimitService.class);
 
+    /** Random per process: with {@link #sequence} it makes admission tokens unique across replicas without a UUID per request. */
+    private static final String REPLICA = Long.toString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE, 36) + ".";
+
+    private final AtomicLong sequence = new AtomicLong();
     private final LimitStore store;
     private final LimitsConfig config;
     private final MeterRegistry registry;
@@ -61,6 +68,9 @@ public class LimitService {
     private volatile long skipRedisUntilMs;
     private final Vertx vertx;
     private final long refreshTimer;
+    private final long releaseTimer;
+    /** Released leases waiting for the next release pipeline (only with a Vert.x timer to flush them). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<HeldLease> releases = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     @Inject
     public LimitService(LimitStore store, LimitsConfig config, MeterRegistry registry, Vertx vertx) {
@@ -78,12 +88,36 @@ public class LimitService {
                 .description("Admissions decided without Redis (error or timeout)").register(registry);
         this.refreshTimer = vertx == null ? -1
                 : vertx.setPeriodic(Math.max(100, config.leaseRefreshInterval().toMillis()), id -> refreshLeases());
+        this.releaseTimer = vertx == null ? -1 : vertx.setPeriodic(RELEASE_EVERY_MS, id -> flushReleases());
     }
+
+    /** Released leases are given back to Redis in one pipeline at most this long after release(). */
+    static final long RELEASE_EVERY_MS = 10;
 
     @PreDestroy
     void stop() {
         if (refreshTimer >= 0) {
             vertx.cancelTimer(refreshTimer);
+            vertx.cancelTimer(releaseTimer);
+        }
+        flushReleases();
+    }
+
+    /** Sends the gathered lease releases: one pipeline, one ZREM per user. */
+    void flushReleases() {
+        if (releases.isEmpty()) {
+            return;
+        }
+        Map<Long, List<String>> byUser = new HashMap<>();
+        HeldLease l;
+        int n = 0;
+        while (n++ < 10_000 && (l = releases.poll()) != null) {
+            byUser.computeIfAbsent(l.userId, u -> new ArrayList<>()).add(l.leaseId);
+        }
+        try {
+            store.releaseAll(byUser);
+        } catch (RuntimeException e) {
+            LOG.debugf("lease release failed: %s", e.getClass().getSimpleName());
         }
     }
 
@@ -111,44 +145,133 @@ public class LimitService {
         for (GroupSnapshot g : chain) {
             budgets.add(budget(g, at));
         }
-        String rid = requestId == null || requestId.isBlank() ? UUID.randomUUID().toString() : requestId;
-        String leaseId = concurrency == null ? "-" : rid + ":" + UUID.randomUUID();
+        // unique per admission even when a client reuses its x-request-id: rate-window member and lease id
+        String token = (requestId == null || requestId.isBlank() ? "r" : requestId) + ":" + REPLICA + Long.toString(sequence.incrementAndGet(), 36);
+        String leaseId = concurrency == null ? "-" : token;
         long userId = key.userId();
         long windowMs = config.rateWindow().toMillis();
-        String lease = concurrency == null ? null : leaseId;
         Long balanceMicro = balance == null ? null : SpendPeriod.micros(balance);
         return Uni.createFrom().deferred(() -> {
-            // The Redis call runs to its end even if the caller cancels: a lease granted to nobody is given back.
-            CompletableFuture<Admission> result = new CompletableFuture<>();
-            store.admit(key.apiKeyId(), userId, now, rid, rpm, windowMs, leaseId, concurrency, config.leaseTtl().toMillis(),
-                            balanceMicro, budgets)
-                    .ifNoItem().after(config.redisTimeout()).fail()
-                    .subscribe().with(reply -> {
-                        downSinceMs.set(0);
-                        Admission a;
-                        try {
-                            a = decide(reply, key, chain, at, windowMs, lease);
-                        } catch (RuntimeException ex) {
-                            LOG.warnf("unexpected limit script reply (%s); deciding without Redis", ex.getClass().getSimpleName());
-                            a = degraded(key, clock.getAsLong());
-                        }
-                        if (!result.complete(a) && a.lease() != null) {
-                            a.lease().release();
-                        }
-                    }, e -> {
-                        if (lease != null) {
-                            // the script may have run after all: give back a lease nobody will release
-                            store.release(userId, leaseId);
-                        }
-                        long t = clock.getAsLong();
-                        downSinceMs.compareAndSet(0, t);
-                        skipRedisUntilMs = t + config.redisRetryInterval().toMillis();
-                        redisFailures.increment();
-                        LOG.warnf("limit check failed (%s); deciding without Redis", e.getClass().getSimpleName());
-                        result.complete(degraded(key, t));
-                    });
-            return Uni.createFrom().completionStage(result).onCancellation().invoke(() -> result.cancel(false));
+            Pending p = new Pending(key, chain, at, windowMs, concurrency == null ? null : leaseId);
+            p.start(store.admit(key.apiKeyId(), userId, now, token, rpm, windowMs, leaseId, concurrency,
+                    config.leaseTtl().toMillis(), balanceMicro, budgets));
+            return Uni.createFrom().completionStage(p.result).onCancellation().invoke(p::cancelled);
         });
+    }
+
+    /**
+     * One admission round trip and who owns the lease it may grant. Exactly one of three things answers
+     * the caller — the script's reply, the {@code redis-timeout} timer (degraded decision), or nothing
+     * because the caller cancelled — and a lease granted by a script whose answer did not reach the
+     * caller is released <em>after</em> the script ran. (Releasing on timeout, before the reply, could
+     * reach Redis before the script itself and leak the slot for a whole lease TTL.)
+     */
+    private final class Pending {
+        private static final int WAITING = 0;
+        private static final int ANSWERED = 1;
+        private static final int CANCELLED = 2;
+
+        final CompletableFuture<Admission> result = new CompletableFuture<>();
+        private final AtomicInteger state = new AtomicInteger(WAITING);
+        private final ApiKeySnapshot key;
+        private final List<GroupSnapshot> chain;
+        private final Instant at;
+        private final long windowMs;
+        private final String leaseId;
+        private volatile Admission answered;
+        private volatile long timer = -1;
+        private volatile java.util.concurrent.ScheduledFuture<?> scheduled;
+
+        Pending(ApiKeySnapshot key, List<GroupSnapshot> chain, Instant at, long windowMs, String leaseId) {
+            this.key = key;
+            this.chain = chain;
+            this.at = at;
+            this.windowMs = windowMs;
+            this.leaseId = leaseId;
+        }
+
+        void start(Uni<List<String>> call) {
+            long timeoutMs = Math.max(1, config.redisTimeout().toMillis());
+            if (vertx != null) {
+                timer = vertx.setTimer(timeoutMs, id -> timedOut());
+            } else {
+                scheduled = Infrastructure.getDefaultWorkerPool().schedule(this::timedOut, timeoutMs, TimeUnit.MILLISECONDS);
+            }
+            // subscribed to its end: a timeout or a cancel never abandons a script that may still grant a lease
+            call.subscribe().with(this::replied, this::failed);
+        }
+
+        private void stopTimer() {
+            if (timer >= 0 && vertx != null) {
+                vertx.cancelTimer(timer);
+            }
+            java.util.concurrent.ScheduledFuture<?> f = scheduled;
+            if (f != null) {
+                f.cancel(false);
+            }
+        }
+
+        private void replied(List<String> reply) {
+            stopTimer();
+            downSinceMs.set(0);
+            Admission a;
+            try {
+                a = decide(reply, key, chain, at, windowMs, leaseId);
+            } catch (RuntimeException ex) {
+                LOG.warnf("unexpected limit script reply (%s); deciding without Redis", ex.getClass().getSimpleName());
+                a = degraded(key, clock.getAsLong());
+            }
+            answer(a);
+        }
+
+        private void failed(Throwable e) {
+            stopTimer();
+            if (leaseId != null) {
+                // the script may have run before the failure: give back a lease nobody will release
+                store.release(key.userId(), leaseId);
+            }
+            if (state.get() == WAITING) {
+                noRedis(e.getClass().getSimpleName());
+                answer(degraded(key, clock.getAsLong()));
+            }
+        }
+
+        private void timedOut() {
+            if (state.get() == WAITING) {
+                noRedis("timeout");
+                answer(degraded(key, clock.getAsLong()));
+            }
+        }
+
+        /** Hands the admission to the caller, or gives its lease back when someone else answered first. */
+        private void answer(Admission a) {
+            answered = a;
+            if (state.compareAndSet(WAITING, ANSWERED)) {
+                result.complete(a);
+            } else if (a.lease() != null) {
+                a.lease().release();
+            }
+        }
+
+        /** The caller cancelled before an answer passed through to it. */
+        void cancelled() {
+            if (!state.compareAndSet(WAITING, CANCELLED)) {
+                // answered, but the cancel won the race downstream: the caller never sees this lease
+                Admission a = answered;
+                if (a != null && a.lease() != null) {
+                    a.lease().release();
+                }
+            }
+            result.cancel(false);
+        }
+    }
+
+    private void noRedis(String why) {
+        long t = clock.getAsLong();
+        downSinceMs.compareAndSet(0, t);
+        skipRedisUntilMs = t + config.redisRetryInterval().toMillis();
+        redisFailures.increment();
+        LOG.warnf("limit check failed (%s); deciding without Redis", why);
     }
 
     /** Number of admissions decided without Redis since start (diagnostics, benchmark). */
@@ -333,6 +456,10 @@ public class LimitService {
         public void release() {
             if (released.compareAndSet(false, true)) {
                 held.remove(leaseId);
+                if (releaseTimer >= 0) {
+                    releases.offer(this); // with the next release pipeline, within RELEASE_EVERY_MS
+                    return;
+                }
                 try {
                     store.release(userId, leaseId);
                 } catch (RuntimeException e) {

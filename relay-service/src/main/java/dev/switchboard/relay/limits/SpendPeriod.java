@@ -17,8 +17,41 @@ import java.time.temporal.TemporalAdjusters;
 public enum SpendPeriod {
     DAY, WEEK, MONTH;
 
+    /** Ids and ends of the three periods around one UTC day. */
+    private record Day(long epochDay, String[] ids, Instant[] ends) {
+    }
+
+    /** The day most recently asked for: ids are built once a day, not per request. */
+    private static volatile Day today;
+
+    private static Day day(Instant at) {
+        long epochDay = Math.floorDiv(at.getEpochSecond(), 86_400L);
+        Day d = today;
+        if (d == null || d.epochDay() != epochDay) {
+            SpendPeriod[] all = values();
+            String[] ids = new String[all.length];
+            Instant[] ends = new Instant[all.length];
+            for (SpendPeriod p : all) {
+                ids[p.ordinal()] = p.computeId(at);
+                ends[p.ordinal()] = p.computeEnd(at);
+            }
+            d = new Day(epochDay, ids, ends);
+            today = d;
+        }
+        return d;
+    }
+
     /** Counter suffix of the period containing {@code at}. */
     public String id(Instant at) {
+        return day(at).ids()[ordinal()];
+    }
+
+    /** First instant after the period containing {@code at}. */
+    public Instant end(Instant at) {
+        return day(at).ends()[ordinal()];
+    }
+
+    private String computeId(Instant at) {
         LocalDate d = LocalDate.ofInstant(at, ZoneOffset.UTC);
         return switch (this) {
             case DAY -> "day:" + d;
@@ -27,8 +60,7 @@ public enum SpendPeriod {
         };
     }
 
-    /** First instant after the period containing {@code at}. */
-    public Instant end(Instant at) {
+    private Instant computeEnd(Instant at) {
         LocalDate d = LocalDate.ofInstant(at, ZoneOffset.UTC);
         LocalDate next = switch (this) {
             case DAY -> d.plusDays(1);

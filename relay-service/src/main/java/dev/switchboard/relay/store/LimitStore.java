@@ -6,7 +6,7 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,7 +23,8 @@ import org.jboss.logging.Logger;
  * lease, group budgets with fallback, prepaid balance) in a single round trip, plus lease release and
  * refresh and the live usage counters of upstream keys.
  */
-@ApplicationScoped
+// @Singleton, not @ApplicationScoped: called on every request, and a client proxy costs a context lookup per call
+@Singleton
 public class LimitStore {
 
     private static final Logger LOG = Logger.getLogger(LimitStore.class);
@@ -154,6 +155,26 @@ public class LimitStore {
     public void release(long userId, String leaseId) {
         roundTrips.incrementAndGet();
         redis.send(Request.cmd(Command.ZREM).arg(RedisKeys.concurrency(userId)).arg(leaseId))
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
+                .subscribe().with(r -> { }, e -> LOG.debugf("lease release failed: %s", e.getClass().getSimpleName()));
+    }
+
+    /**
+     * Frees many leases in one pipeline (user id → lease ids); fire-and-forget, retried briefly like
+     * {@link #release}. What the request path uses: releases are gathered for a few milliseconds.
+     */
+    public void releaseAll(Map<Long, List<String>> leasesByUser) {
+        if (leasesByUser.isEmpty()) {
+            return;
+        }
+        List<Request> batch = new ArrayList<>(leasesByUser.size());
+        leasesByUser.forEach((userId, leases) -> {
+            Request zrem = Request.cmd(Command.ZREM).arg(RedisKeys.concurrency(userId));
+            leases.forEach(zrem::arg);
+            batch.add(zrem);
+        });
+        roundTrips.incrementAndGet();
+        redis.batch(batch)
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
                 .subscribe().with(r -> { }, e -> LOG.debugf("lease release failed: %s", e.getClass().getSimpleName()));
     }

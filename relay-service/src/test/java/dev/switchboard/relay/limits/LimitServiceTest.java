@@ -16,6 +16,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniSubscriber;
+import io.smallrye.mutiny.subscription.UniSubscription;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -23,6 +26,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -73,6 +80,7 @@ class LimitServiceTest {
     void limitedKeyCostsExactlyOneRoundTrip() {
         ApiKeySnapshot key = key(100, 10, usd("5"), group(usd("10"), usd("20"), usd("30")), group(usd("10"), null, null));
         admit(key).lease().release(); // the first call may load the script
+        awaitZcard(RedisKeys.concurrency(key.userId()), 0); // and its release has gone out
         long before = store.roundTrips();
         Admission a = admit(key);
         assertThat(store.roundTrips() - before).isEqualTo(1);
@@ -273,19 +281,114 @@ class LimitServiceTest {
         assertThat(zcard(RedisKeys.concurrency(key.userId()))).isZero();
     }
 
+    /**
+     * Cancelled while the script is in flight (cancel from onSubscribe, so deterministically before any
+     * answer can reach the caller): the script still runs, and its lease is given back.
+     */
     @Test
     void admissionCancelledByTheCallerGivesItsLeaseBack() {
         ApiKeySnapshot key = key(1_000, 100, null, unlimitedGroup());
+        AtomicInteger delivered = new AtomicInteger();
         for (int i = 0; i < 50; i++) {
-            limits.admit(key, "cancelled-" + i).subscribe().with(a -> { }).cancel();
+            limits.admit(key, "cancelled-" + i).subscribe().withSubscriber(new UniSubscriber<Admission>() {
+                @Override
+                public void onSubscribe(UniSubscription subscription) {
+                    subscription.cancel();
+                }
+
+                @Override
+                public void onItem(Admission a) {
+                    delivered.incrementAndGet();
+                }
+
+                @Override
+                public void onFailure(Throwable failure) {
+                    delivered.incrementAndGet();
+                }
+            });
         }
-        long deadline = System.currentTimeMillis() + 5_000;
-        while (zcard(RedisKeys.rateWindow(key.apiKeyId())) < 50 && System.currentTimeMillis() < deadline) {
-            sleep(20);
+        awaitZcard(RedisKeys.rateWindow(key.apiKeyId()), 50); // the scripts did run
+        awaitZcard(RedisKeys.concurrency(key.userId()), 0);
+        assertThat(delivered.get()).as("a cancelled caller gets nothing").isZero();
+        assertThat(limits.heldLeases()).isZero();
+    }
+
+    /**
+     * Cancelled at a random moment, racing the reply (the failure the old code had under load): every
+     * lease either reaches the caller, who releases it as the runtime does, or is given back by the service.
+     */
+    @Test
+    void admissionCancelRacingTheReplyNeverLeaksALease() {
+        ApiKeySnapshot key = key(10_000, 1_000, null, unlimitedGroup());
+        AtomicInteger delivered = new AtomicInteger();
+        for (int i = 0; i < 200; i++) {
+            AtomicReference<UniSubscription> sub = new AtomicReference<>();
+            limits.admit(key, "race-" + i).subscribe().withSubscriber(new UniSubscriber<Admission>() {
+                @Override
+                public void onSubscribe(UniSubscription subscription) {
+                    sub.set(subscription);
+                }
+
+                @Override
+                public void onItem(Admission a) {
+                    delivered.incrementAndGet();
+                    a.lease().release();
+                }
+
+                @Override
+                public void onFailure(Throwable failure) {
+                }
+            });
+            if (i % 3 != 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(200_000));
+            }
+            sub.get().cancel();
         }
-        assertThat(zcard(RedisKeys.rateWindow(key.apiKeyId()))).as("the scripts did run").isEqualTo(50);
+        awaitZcard(RedisKeys.rateWindow(key.apiKeyId()), 200);
         awaitZcard(RedisKeys.concurrency(key.userId()), 0);
         assertThat(limits.heldLeases()).isZero();
+    }
+
+    /**
+     * A reply slower than redis-timeout: the caller gets the degraded (lease-free) decision at the timeout,
+     * and the lease the late script takes is released after it ran, not before (which would leak it).
+     */
+    @Test
+    void scriptAnsweringAfterTheTimeoutDoesNotLeakItsLease() {
+        LimitStore slow = new LimitStore(null) {
+            @Override
+            public Uni<List<String>> admit(long apiKeyId, long userId, long nowMs, String requestId, Integer rpmLimit, long windowMs,
+                    String leaseId, Integer concurrencyLimit, long leaseTtlMs, Long balanceMicro, List<GroupBudget> chain) {
+                // the script reaches Redis only after the caller's timeout (as when the pool is busy opening
+                // connections), and cancelling the subscription does not unsend it (as with the Vert.x client)
+                CompletableFuture<List<String>> sent = new CompletableFuture<>();
+                Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(300))
+                        .chain(() -> store.admit(apiKeyId, userId, nowMs, requestId, rpmLimit, windowMs, leaseId, concurrencyLimit,
+                                leaseTtlMs, balanceMicro, chain))
+                        .subscribe().with(sent::complete, sent::completeExceptionally);
+                return Uni.createFrom().completionStage(sent);
+            }
+
+            @Override
+            public void release(long userId, String leaseId) {
+                store.release(userId, leaseId);
+            }
+        };
+        LimitsConfig config = new LimitFixtures.Config(true, Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofMinutes(2),
+                Duration.ofHours(2), Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(1), Duration.ofSeconds(60), 1000,
+                100, Duration.ofDays(2), Duration.ofDays(35), Duration.ofSeconds(1), Duration.ofSeconds(60));
+        LimitService service = new LimitService(slow, config, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), null);
+        ApiKeySnapshot key = key(100, 10, null, unlimitedGroup());
+        for (int i = 0; i < 5; i++) {
+            Admission a = service.admit(key, "slow-" + i).await().atMost(WAIT);
+            assertThat(a.allowed()).as("fails open").isTrue();
+            assertThat(a.lease()).isSameAs(Lease.NONE);
+            LimitServiceTest.sleep(5);
+        }
+        awaitZcard(RedisKeys.rateWindow(key.apiKeyId()), 5); // the late scripts did run
+        awaitZcard(RedisKeys.concurrency(key.userId()), 0);
+        assertThat(service.heldLeases()).isZero();
+        assertThat(service.degradedDecisions()).isEqualTo(5);
     }
 
     private void awaitZcard(String key, long expected) {

@@ -4,7 +4,6 @@ import static dev.switchboard.relay.limits.LimitFixtures.group;
 import static dev.switchboard.relay.limits.LimitFixtures.key;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.contracts.auth.ApiKeySnapshot;
 import dev.switchboard.relay.limits.HeadroomTracker;
 import dev.switchboard.relay.limits.LimitFixtures;
@@ -23,19 +22,20 @@ class UsageBufferTest {
 
     private final AtomicBoolean up = new AtomicBoolean(false);
     private final List<String> written = new ArrayList<>();
+    private final List<String> batchIds = new ArrayList<>();
     private final UsageStore store = new UsageStore(null) {
         @Override
-        public Uni<Void> record(List<Counter> counters, long micros, Long unsettledUserId, String requestId, long unsettledTtlMs,
-                String minuteKey, String eventJson, long streamMaxLen) {
+        public Uni<Boolean> write(Batch batch) {
             if (!up.get()) {
                 return Uni.createFrom().failure(new ConnectException("Connection refused"));
             }
-            written.add(requestId);
-            return Uni.createFrom().voidItem();
+            written.addAll(batch.requestIds());
+            batchIds.add(batch.id());
+            return Uni.createFrom().item(true);
         }
     };
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final UsageRecorder recorder = new UsageRecorder(store, LimitFixtures.Config.defaults(), new ObjectMapper().findAndRegisterModules(),
+    private final UsageRecorder recorder = new UsageRecorder(store, LimitFixtures.Config.defaults(), UsageTestConfig.defaults(),
             new HeadroomTracker(null, LimitFixtures.Config.defaults(), null), registry, null);
 
     private UsageRecord record(ApiKeySnapshot key, String id) {
@@ -48,6 +48,10 @@ class UsageBufferTest {
         recorder.record(record(key, "a"));
         recorder.record(record(key, "b"));
         recorder.record(record(key, "c"));
+        assertThat(recorder.queued()).as("queued, no Redis call per request").isEqualTo(3);
+        assertThat(recorder.buffered()).isZero();
+        recorder.flush();
+        assertThat(recorder.queued()).isZero();
         assertThat(recorder.buffered()).isEqualTo(3);
         assertThat(registry.find("switchboard.usage.buffered").gauge().value()).isEqualTo(3.0);
 
@@ -56,9 +60,28 @@ class UsageBufferTest {
 
         up.set(true);
         recorder.record(record(key, "d"));
+        recorder.flush();
         recorder.retryBuffered();
         assertThat(written).containsExactly("d", "a", "b", "c");
         assertThat(recorder.buffered()).isZero();
+        assertThat(batchIds).as("a, b, c were one batch, re-sent under its own id").hasSize(2).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aFullBatchIsSentWithoutWaitingForTheTimer() {
+        up.set(true);
+        UsageRecorder four = new UsageRecorder(store, LimitFixtures.Config.defaults(), UsageTestConfig.defaults().withBatchSize(4),
+                new HeadroomTracker(null, LimitFixtures.Config.defaults(), null), registry, null);
+        ApiKeySnapshot key = key(null, null, null, group(null, null, null));
+        for (int i = 0; i < 10; i++) {
+            four.record(record(key, "r" + i));
+        }
+        assertThat(written).containsExactly("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7");
+        assertThat(batchIds).hasSize(2);
+        assertThat(four.queued()).isEqualTo(2);
+        assertThat(four.flushAll().await().atMost(java.time.Duration.ofSeconds(2))).isZero();
+        assertThat(written).hasSize(10);
+        assertThat(batchIds).hasSize(3);
     }
 
     @Test
@@ -70,12 +93,13 @@ class UsageBufferTest {
                 LimitFixtures.Config.defaults().spendFailOpenGrace(), 1000, 2, LimitFixtures.Config.defaults().spendRetention(),
                 LimitFixtures.Config.defaults().unsettledSpendTtl(), LimitFixtures.Config.defaults().headroomFlushInterval(),
                 LimitFixtures.Config.defaults().headroomExhaustedDefault());
-        UsageRecorder tiny = new UsageRecorder(store, small, new ObjectMapper().findAndRegisterModules(),
+        UsageRecorder tiny = new UsageRecorder(store, small, UsageTestConfig.defaults(),
                 new HeadroomTracker(null, small, null), registry, null);
         ApiKeySnapshot key = key(null, null, null, group(null, null, null));
         for (int i = 0; i < 5; i++) {
             tiny.record(record(key, "r" + i));
         }
+        tiny.flush();
         assertThat(tiny.buffered()).isEqualTo(2);
         assertThat(registry.find("switchboard.usage.dropped").counter().count()).isEqualTo(3.0);
     }

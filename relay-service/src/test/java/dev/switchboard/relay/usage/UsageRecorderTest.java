@@ -42,6 +42,8 @@ class UsageRecorderTest {
     RedisDataSource redis;
     @Inject
     ObjectMapper mapper;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     static Candidate candidate() {
         ModelSnapshot model = new ModelSnapshot(id(), "gpt-4o", "gpt-4o-2024-08-06", 128_000, new BigDecimal("2.50"),
@@ -88,6 +90,7 @@ class UsageRecorderTest {
 
         recorder.record(new UsageRecord(rid, key, fallback, "coding-fast", "cluster:coding-fast > pool:gpt4 > openai-a",
                 served, 1_200, 350, 200, 2, 840, 120L));
+        assertThat(recorder.flushAll().await().atMost(WAIT)).as("nothing left unwritten").isZero();
 
         UsageEvent e = findEvent(rid);
         assertThat(e).isNotNull();
@@ -166,5 +169,64 @@ class UsageRecorderTest {
                 100, 100, 200, 1, 10, 5L)).await().atMost(WAIT);
         assertThat(redis.key().exists(RedisKeys.userSpend(key.userId()))).isFalse();
         assertThat(counter(RedisKeys.groupSpend(key.groupId(), SpendPeriod.DAY.id(Instant.now())))).isEqualTo(1_250);
+    }
+
+    @Test
+    void manyRequestsAreWrittenInFewBatchesWithSummedCounters() {
+        GroupSnapshot g = group(null, null, null);
+        ApiKeySnapshot key = key(null, null, new BigDecimal("100"), g);
+        Candidate served = candidate();
+        double before = batches();
+        for (int i = 0; i < 300; i++) {
+            recorder.record(new UsageRecord("req-" + UUID.randomUUID(), key, g, "gpt-4o", "model:gpt-4o", served, 1_000, 0, 200, 1, 3, 1L));
+        }
+        assertThat(recorder.flushAll().await().atMost(WAIT)).isZero();
+        assertThat(batches() - before).as("batches, not one round trip per request").isLessThanOrEqualTo(10);
+        Instant now = Instant.now();
+        assertThat(counter(RedisKeys.groupSpend(g.id(), SpendPeriod.DAY.id(now)))).isEqualTo(300 * 2_500L);
+        assertThat(counter(UsageStore.userPeriodSpend(key.userId(), SpendPeriod.MONTH.id(now)))).isEqualTo(300 * 2_500L);
+        assertThat(counter(UsageStore.minuteRequests(key.apiKeyId(), System.currentTimeMillis() / 60_000))
+                + counter(UsageStore.minuteRequests(key.apiKeyId(), System.currentTimeMillis() / 60_000 - 1))).isEqualTo(300);
+        String unsettled = RedisKeys.userSpend(key.userId());
+        assertThat(redis.hash(Long.class).hget(unsettled, LimitStore.UNSETTLED_TOTAL)).isEqualTo(300 * 2_500L);
+        assertThat(redis.hash(String.class).hlen(unsettled)).isEqualTo(301);
+    }
+
+    @Test
+    void aBatchSentAgainAfterALostReplyCountsOnce() throws Exception {
+        long groupId = id();
+        long userId = id();
+        String rid = "req-" + UUID.randomUUID();
+        String counterKey = RedisKeys.groupSpend(groupId, SpendPeriod.DAY.id(Instant.now()));
+        UsageEvent event = new UsageEvent(1, rid, System.currentTimeMillis(), id(), userId, groupId, "m", null, null, null, 1, 1,
+                new BigDecimal("0.000007"), 200, 1, 3, null);
+        UsageStore.Batch batch = new UsageStore.Batch()
+                .counter(counterKey, 7, Instant.now().getEpochSecond() + 600)
+                .unsettled(userId, rid, 7)
+                .event(rid, UsageJson.write(event))
+                .seal("test-" + UUID.randomUUID(), 600, 1_000_000, 600_000);
+        assertThat(store.write(batch).await().atMost(WAIT)).isTrue();
+        assertThat(store.write(batch).await().atMost(WAIT)).as("second delivery recognised").isFalse();
+        assertThat(counter(counterKey)).isEqualTo(7);
+        assertThat(redis.hash(Long.class).hget(RedisKeys.userSpend(userId), LimitStore.UNSETTLED_TOTAL)).isEqualTo(7L);
+        assertThat(redis.key().ttl(counterKey)).isBetween(1L, 600L);
+        assertThat(findEvent(rid)).isEqualTo(event);
+        assertThat(countEvents(rid)).isEqualTo(1);
+    }
+
+    private double batches() {
+        io.micrometer.core.instrument.Counter c = registry.find("switchboard.usage.batches").counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private int countEvents(String requestId) {
+        int n = 0;
+        Response entries = redis.execute("XREVRANGE", RedisKeys.USAGE_STREAM, "+", "-", "COUNT", "2000");
+        for (Response entry : entries) {
+            if (entry.get(1).toString().contains(requestId)) {
+                n++;
+            }
+        }
+        return n;
     }
 }

@@ -32,14 +32,20 @@ import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * Admission control before routing: requests per minute of the key (sliding log), concurrent requests
+ * Admission control before routing: requests per minute of the key (sliding-window counter), concurrent requests
  * of the user (self-expiring leases), daily/weekly/monthly spend of the group with its fallback chain,
  * and the user's prepaid balance. All of it is decided by one Lua script in one Redis round trip; a key
  * without any limit costs no round trip at all.
  *
  * <p>Precedence of refusals: budget (after trying every fallback group) → balance → rate → concurrency.
- * Only when every check passes does the script record the request in the rate window and take a lease,
+ * Only when every check passes does the script count the request in the rate window and take a lease,
  * so a refused request consumes nothing.
+ *
+ * <p>The rpm limit is a sliding-window counter, not an exact log: one counter per {@code rate-window}
+ * bucket, and the estimate for the last window is the previous bucket weighted by the share of it
+ * still inside the window plus the current bucket. It is exact when the previous bucket's requests
+ * were evenly spread; a burst at the end of the previous bucket is under-counted, one at its start
+ * over-counted (bounded by the previous bucket's count).
  *
  * <p>Redis unreachable (error or no reply within {@code redis-timeout}): rate and concurrency fail open;
  * budgets and balance fail open for {@code spend-fail-open-grace}, then closed (503 limits_unavailable)
@@ -145,7 +151,7 @@ public class LimitService {
         for (GroupSnapshot g : chain) {
             budgets.add(budget(g, at));
         }
-        // unique per admission even when a client reuses its x-request-id: rate-window member and lease id
+        // unique per admission even when a client reuses its x-request-id: the lease id
         String token = (requestId == null || requestId.isBlank() ? "r" : requestId) + ":" + REPLICA + Long.toString(sequence.incrementAndGet(), 36);
         String leaseId = concurrency == null ? "-" : token;
         long userId = key.userId();
@@ -297,7 +303,8 @@ public class LimitService {
             case "balance" -> new Refusal(402, Refusal.BALANCE, "Insufficient prepaid balance.", null);
             case "rate" -> new Refusal(429, Refusal.RATE_LIMIT,
                     "Rate limit of " + key.rpmLimit() + " requests per " + config.rateWindow().toSeconds() + " s exceeded for this API key.",
-                    ceilSeconds((long) Double.parseDouble(reply.get(2)) + windowMs - at.toEpochMilli()));
+                    ceilSeconds(LimitStore.rateRetryAfterMs(Long.parseLong(reply.get(2)), Long.parseLong(reply.get(3)),
+                            key.rpmLimit(), at.toEpochMilli(), windowMs)));
             default -> new Refusal(429, Refusal.CONCURRENCY_LIMIT,
                     "Too many concurrent requests (limit " + key.user().concurrency() + ").",
                     ceilSeconds(config.concurrencyRetryAfter().toMillis()));

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Redis side of tenant limits: one Lua script decides a whole admission (rate window, concurrency
+ * Redis side of tenant limits: one Lua script decides a whole admission (sliding-window rpm counter, concurrency
  * lease, group budgets with fallback, prepaid balance) in a single round trip, plus lease release and
  * refresh and the live usage counters of upstream keys.
  */
@@ -33,32 +33,35 @@ public class LimitStore {
     public static final String UNSETTLED_TOTAL = RedisKeys.UNSETTLED_TOTAL;
 
     /*
-     * KEYS[1] rate window zset, KEYS[2] concurrency zset, KEYS[3] unsettled-spend hash,
-     * KEYS[4..] spend counters of each group of the chain, in order.
-     * ARGV[1] now ms, ARGV[2] request id, ARGV[3] rpm limit or '-', ARGV[4] window ms,
-     * ARGV[5] lease id, ARGV[6] concurrency limit or '-', ARGV[7] lease ttl ms,
+     * KEYS[1] current rate bucket, KEYS[2] previous rate bucket (sliding-window counter, see
+     * rateBucket), KEYS[3] concurrency zset, KEYS[4] unsettled-spend hash, KEYS[5..] spend counters of
+     * each group of the chain, in order.
+     * ARGV[1] now ms, ARGV[2] ms elapsed in the current rate bucket, ARGV[3] rpm limit or '-',
+     * ARGV[4] window ms, ARGV[5] lease id, ARGV[6] concurrency limit or '-', ARGV[7] lease ttl ms,
      * ARGV[8] balance micro-USD or '-', ARGV[9] number of groups G, then per group:
      * n followed by n limits (micro-USD), each matching the next KEYS entry.
      * Checks come first and nothing is written unless all pass, so a refused request takes no rpm
-     * slot and no lease. Returns {1, chosen group index (1-based)} or {0, reason, details...}.
+     * slot and no lease. Returns {1, chosen group index (1-based)} or {0, reason, details...}
+     * ('rate' details: previous bucket, current bucket).
      */
     static final String ADMIT_SCRIPT = """
             local now = tonumber(ARGV[1])
             local groups = tonumber(ARGV[9])
             local a = 10
-            local k = 4
+            local k = 5
             local chosen = 0
             local masks = {}
             for g = 1, groups do
               local n = tonumber(ARGV[a])
               a = a + 1
               local over = 0
+              local spent = {}
+              if n > 0 then spent = redis.call('MGET', unpack(KEYS, k, k + n - 1)) end
               for p = 1, n do
-                local spent = tonumber(redis.call('GET', KEYS[k]) or '0')
-                if spent >= tonumber(ARGV[a]) then over = over + 2 ^ (p - 1) end
+                if (tonumber(spent[p]) or 0) >= tonumber(ARGV[a]) then over = over + 2 ^ (p - 1) end
                 a = a + 1
-                k = k + 1
               end
+              k = k + n
               if over == 0 then
                 chosen = g
                 break
@@ -69,32 +72,70 @@ public class LimitStore {
               return {0, 'budget', unpack(masks)}
             end
             if ARGV[8] ~= '-' then
-              local unsettled = tonumber(redis.call('HGET', KEYS[3], '_total') or '0')
+              local unsettled = tonumber(redis.call('HGET', KEYS[4], '_total') or '0')
               if tonumber(ARGV[8]) - unsettled <= 0 then return {0, 'balance'} end
             end
             local window = tonumber(ARGV[4])
             if ARGV[3] ~= '-' then
-              redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-              if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
-                local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-                return {0, 'rate', oldest[2] or tostring(now)}
+              local counts = redis.call('MGET', KEYS[1], KEYS[2])
+              local cur = tonumber(counts[1]) or 0
+              local prev = tonumber(counts[2]) or 0
+              if prev * (1 - tonumber(ARGV[2]) / window) + cur + 1 > tonumber(ARGV[3]) then
+                return {0, 'rate', prev, cur}
               end
             end
             local ttl = tonumber(ARGV[7])
             if ARGV[6] ~= '-' then
-              redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-              if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[6]) then return {0, 'concurrency'} end
+              redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+              if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[6]) then return {0, 'concurrency'} end
             end
             if ARGV[3] ~= '-' then
-              redis.call('ZADD', KEYS[1], now, ARGV[2])
-              redis.call('PEXPIRE', KEYS[1], window)
+              if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], 2 * window) end
             end
             if ARGV[6] ~= '-' then
-              redis.call('ZADD', KEYS[2], now + ttl, ARGV[5])
-              redis.call('PEXPIRE', KEYS[2], ttl)
+              redis.call('ZADD', KEYS[3], now + ttl, ARGV[5])
+              redis.call('PEXPIRE', KEYS[3], ttl)
             end
             return {1, chosen}
             """;
+
+    /**
+     * Counter of a key's admitted requests in one rate bucket ({@code floor(epoch ms / rate-window)});
+     * lives two windows. Under {@code sb:rl:key:<id>:w:}, apart from the finished-request minute counters.
+     */
+    public static String rateBucket(long apiKeyId, long bucket) {
+        return RedisKeys.rateWindow(apiKeyId) + ":w:" + bucket;
+    }
+
+    /**
+     * Sliding-window estimate of the requests in the last window: the previous bucket weighted by the
+     * part of it still inside the window (assumes its requests were evenly spread) plus the current bucket.
+     */
+    public static double rateEstimate(long previous, long current, long nowMs, long windowMs) {
+        long elapsed = Math.floorMod(nowMs, windowMs);
+        return previous * (1 - (double) elapsed / windowMs) + current;
+    }
+
+    /**
+     * Milliseconds until {@link #rateEstimate} has room for one more request under {@code limit}
+     * (at least 1), assuming no further admissions meanwhile.
+     */
+    public static long rateRetryAfterMs(long previous, long current, long limit, long nowMs, long windowMs) {
+        long elapsed = Math.floorMod(nowMs, windowMs);
+        long wait;
+        if (limit <= 0) {
+            wait = windowMs - elapsed;
+        } else if (current + 1 <= limit && previous > 0) {
+            // still in this bucket: previous * (1 - f) + current + 1 <= limit
+            double f = 1 - (double) (limit - 1 - current) / previous;
+            wait = (long) Math.ceil(f * windowMs) - elapsed;
+        } else {
+            // only once the current bucket has become the previous one: current * (1 - f') + 1 <= limit
+            double f = current <= 0 ? 0 : Math.max(0, 1 - (double) (limit - 1) / current);
+            wait = windowMs - elapsed + (long) Math.ceil(f * windowMs);
+        }
+        return Math.max(1, wait);
+    }
 
     private static final String ADMIT_SHA = sha1(ADMIT_SCRIPT);
 
@@ -117,6 +158,7 @@ public class LimitStore {
     /**
      * One admission round trip.
      *
+     * @param requestId not sent (the rpm counter keeps no members); kept for callers and diagnostics
      * @param rpmLimit null = unlimited
      * @param concurrencyLimit null = unlimited
      * @param balanceMicro null = not metered
@@ -127,12 +169,14 @@ public class LimitStore {
             long windowMs, String leaseId, Integer concurrencyLimit, long leaseTtlMs, Long balanceMicro,
             List<GroupBudget> chain) {
         List<String> keys = new ArrayList<>();
-        keys.add(RedisKeys.rateWindow(apiKeyId));
+        long bucket = Math.floorDiv(nowMs, windowMs);
+        keys.add(rateBucket(apiKeyId, bucket));
+        keys.add(rateBucket(apiKeyId, bucket - 1));
         keys.add(RedisKeys.concurrency(userId));
         keys.add(RedisKeys.userSpend(userId));
         List<String> args = new ArrayList<>();
         args.add(Long.toString(nowMs));
-        args.add(requestId);
+        args.add(Long.toString(nowMs - bucket * windowMs));
         args.add(rpmLimit == null ? "-" : rpmLimit.toString());
         args.add(Long.toString(windowMs));
         args.add(leaseId);

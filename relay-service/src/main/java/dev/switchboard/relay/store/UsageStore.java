@@ -245,7 +245,8 @@ public class UsageStore {
         if (!counters.isEmpty()) {
             batch.add(mget);
         }
-        batch.add(Request.cmd(Command.ZCOUNT).arg(RedisKeys.rateWindow(apiKeyId)).arg("(" + (nowMs - windowMs)).arg("+inf"));
+        long bucket = Math.floorDiv(nowMs, windowMs);
+        batch.add(Request.cmd(Command.MGET).arg(LimitStore.rateBucket(apiKeyId, bucket)).arg(LimitStore.rateBucket(apiKeyId, bucket - 1)));
         batch.add(Request.cmd(Command.ZCOUNT).arg(RedisKeys.concurrency(userId)).arg("(" + nowMs).arg("+inf"));
         batch.add(Request.cmd(Command.HGET).arg(RedisKeys.userSpend(userId)).arg(LimitStore.UNSETTLED_TOTAL));
         return redis.batch(batch).map(replies -> {
@@ -257,7 +258,9 @@ public class UsageStore {
                     values.add(asLong(m.get(j)));
                 }
             }
-            long window = asLong(replies.get(i++));
+            Response rate = replies.get(i++);
+            // what the admission script sees: ceil(estimate) = limit minus the requests still admissible
+            long window = (long) Math.ceil(LimitStore.rateEstimate(asLong(rate.get(1)), asLong(rate.get(0)), nowMs, windowMs) - 1e-9);
             long leases = asLong(replies.get(i++));
             long unsettled = asLong(replies.get(i));
             return new Snapshot(values, window, leases, unsettled);

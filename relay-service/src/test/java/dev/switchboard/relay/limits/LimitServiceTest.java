@@ -54,6 +54,17 @@ class LimitServiceTest {
         return redis.sortedSet(String.class).zcard(key);
     }
 
+    /** Requests counted in the key's current and previous rate buckets (what admissions have added). */
+    private long windowCount(long apiKeyId) {
+        long bucket = System.currentTimeMillis() / 60_000;
+        long total = 0;
+        for (long b = bucket - 2; b <= bucket; b++) {
+            Long v = redis.value(Long.class).get(LimitStore.rateBucket(apiKeyId, b));
+            total += v == null ? 0 : v;
+        }
+        return total;
+    }
+
     private void spend(GroupSnapshot g, SpendPeriod p, String usd) {
         redis.value(Long.class).setex(RedisKeys.groupSpend(g.id(), p.id(Instant.now())), 3600, SpendPeriod.micros(usd(usd)));
     }
@@ -100,24 +111,65 @@ class LimitServiceTest {
             assertThat(refused.lease()).isNull();
             assertThat(refused.refusal().status()).isEqualTo(429);
             assertThat(refused.refusal().code()).isEqualTo("rate_limit_exceeded");
-            assertThat(refused.refusal().retryAfterSeconds()).isBetween(1L, 60L);
+            // 3 of 3 in this minute: room once 3 * (1 - f) + 1 <= 3 next minute, i.e. 20 s into it
+            assertThat(refused.refusal().retryAfterSeconds()).isBetween(20L, 80L);
         }
-        assertThat(zcard(RedisKeys.rateWindow(key.apiKeyId()))).isEqualTo(3);
+        assertThat(windowCount(key.apiKeyId())).isEqualTo(3);
         assertThat(refusals(Refusal.RATE_LIMIT) - before).isEqualTo(3.0);
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("switchboard_limit_refusals_total{code=\"rate_limit_exceeded\""));
     }
 
+    /**
+     * Sliding-window counter on an explicit clock: the previous minute's count weighs less as the
+     * current minute goes on, refusals count nothing, and Retry-After is when the estimate has room again.
+     */
     @Test
-    void rateWindowSlidesAfterOldEntriesLeave() {
-        ApiKeySnapshot key = key(2, null, null, unlimitedGroup());
-        // two requests 61 s ago are outside the window
-        long old = System.currentTimeMillis() - 61_000;
-        redis.sortedSet(String.class).zadd(RedisKeys.rateWindow(key.apiKeyId()), old, "old-1");
-        redis.sortedSet(String.class).zadd(RedisKeys.rateWindow(key.apiKeyId()), old, "old-2");
-        assertThat(admit(key).allowed()).isTrue();
-        assertThat(admit(key).allowed()).isTrue();
-        assertThat(admit(key).refusal().code()).isEqualTo("rate_limit_exceeded");
+    void rateWindowSlidesWithTheEstimateAndRetryAfterIsWhenItHasRoom() {
+        long minute = System.currentTimeMillis() / 60_000 * 60_000;
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(minute);
+        LimitService service = new LimitService(store, LimitFixtures.Config.defaults(),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), null, now::get);
+        ApiKeySnapshot key = key(4, null, null, unlimitedGroup());
+        java.util.function.Supplier<Admission> admit = () -> service.admit(key, "slide").await().atMost(WAIT);
+        for (int i = 0; i < 4; i++) {
+            assertThat(admit.get().allowed()).isTrue();
+        }
+        Admission refused = admit.get();
+        assertThat(refused.refusal().code()).isEqualTo("rate_limit_exceeded");
+        // 4 in this minute: next minute at 15 s the estimate is 4 * 0.75 = 3, room for one
+        assertThat(refused.refusal().retryAfterSeconds()).isEqualTo(75L);
+        assertThat(admit.get().allowed()).isFalse();
+        assertThat(redis.value(Long.class).get(LimitStore.rateBucket(key.apiKeyId(), minute / 60_000))).isEqualTo(4L);
+
+        now.set(minute + 60_000 + 15_000); // estimate 4 * 0.75 + 0 = 3
+        assertThat(admit.get().allowed()).isTrue();
+        refused = admit.get(); // estimate 3 + 1 = 4: full; at 30 s it is 4 * 0.5 + 1 = 3
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.refusal().retryAfterSeconds()).isEqualTo(15L);
+
+        now.set(minute + 60_000 + 30_001); // estimate just under 3
+        assertThat(admit.get().allowed()).isTrue();
+        assertThat(admit.get().allowed()).isFalse();
+
+        now.set(minute + 120_000); // the first minute has left the window; the second (2 requests) weighs fully
+        assertThat(admit.get().allowed()).isTrue();
+        assertThat(admit.get().allowed()).isTrue();
+        assertThat(admit.get().refusal().code()).isEqualTo("rate_limit_exceeded");
+        assertThat(redis.value(Long.class).get(LimitStore.rateBucket(key.apiKeyId(), minute / 60_000 + 1))).isEqualTo(2L);
+        assertThat(redis.value(Long.class).get(LimitStore.rateBucket(key.apiKeyId(), minute / 60_000 + 2))).isEqualTo(2L);
+        long ttl = redis.key().pttl(LimitStore.rateBucket(key.apiKeyId(), minute / 60_000 + 1));
+        assertThat(ttl).as("a bucket outlives the next window, then expires").isBetween(1L, 120_000L);
+    }
+
+    @Test
+    void retryAfterArithmetic() {
+        // previous 10 evenly spread, 0 now, limit 6, at 0 s: estimate 10; room when 10 * (1 - f) <= 5, f = 0.5
+        assertThat(LimitStore.rateRetryAfterMs(10, 0, 6, 0, 60_000)).isEqualTo(30_000);
+        // current already at the limit: wait for the next bucket, then until 6 * (1 - f) <= 5
+        assertThat(LimitStore.rateRetryAfterMs(0, 6, 6, 20_000, 60_000)).isEqualTo(40_000 + 10_000);
+        assertThat(LimitStore.rateRetryAfterMs(0, 1, 1, 59_999, 60_000)).isEqualTo(60_001);
+        assertThat(LimitStore.rateEstimate(10, 2, 45_000, 60_000)).isEqualTo(4.5);
     }
 
     @Test
@@ -153,7 +205,7 @@ class LimitServiceTest {
         for (int i = 0; i < 4; i++) {
             assertThat(admit(key).refusal().code()).isEqualTo("concurrency_limit_exceeded");
         }
-        assertThat(zcard(RedisKeys.rateWindow(key.apiKeyId()))).isEqualTo(1);
+        assertThat(windowCount(key.apiKeyId())).isEqualTo(1);
         held.lease().release();
     }
 
@@ -277,7 +329,7 @@ class LimitServiceTest {
             refused.add(admit(key));
         }
         assertThat(refused).allSatisfy(a -> assertThat(a.refusal().code()).isEqualTo("budget_exceeded"));
-        assertThat(zcard(RedisKeys.rateWindow(key.apiKeyId()))).isZero();
+        assertThat(windowCount(key.apiKeyId())).isZero();
         assertThat(zcard(RedisKeys.concurrency(key.userId()))).isZero();
     }
 
@@ -307,7 +359,7 @@ class LimitServiceTest {
                 }
             });
         }
-        awaitZcard(RedisKeys.rateWindow(key.apiKeyId()), 50); // the scripts did run
+        awaitWindowCount(key.apiKeyId(), 50); // the scripts did run
         awaitZcard(RedisKeys.concurrency(key.userId()), 0);
         assertThat(delivered.get()).as("a cancelled caller gets nothing").isZero();
         assertThat(limits.heldLeases()).isZero();
@@ -344,7 +396,7 @@ class LimitServiceTest {
             }
             sub.get().cancel();
         }
-        awaitZcard(RedisKeys.rateWindow(key.apiKeyId()), 200);
+        awaitWindowCount(key.apiKeyId(), 200);
         awaitZcard(RedisKeys.concurrency(key.userId()), 0);
         assertThat(limits.heldLeases()).isZero();
     }
@@ -385,10 +437,18 @@ class LimitServiceTest {
             assertThat(a.lease()).isSameAs(Lease.NONE);
             LimitServiceTest.sleep(5);
         }
-        awaitZcard(RedisKeys.rateWindow(key.apiKeyId()), 5); // the late scripts did run
+        awaitWindowCount(key.apiKeyId(), 5); // the late scripts did run
         awaitZcard(RedisKeys.concurrency(key.userId()), 0);
         assertThat(service.heldLeases()).isZero();
         assertThat(service.degradedDecisions()).isEqualTo(5);
+    }
+
+    private void awaitWindowCount(long apiKeyId, long expected) {
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (windowCount(apiKeyId) != expected && System.currentTimeMillis() < deadline) {
+            sleep(20);
+        }
+        assertThat(windowCount(apiKeyId)).isEqualTo(expected);
     }
 
     private void awaitZcard(String key, long expected) {

@@ -170,8 +170,21 @@ class StreamCancelLeaseTest extends RelayTestBase {
         assertThat(completed.get()).as("some streams ran to the end").isPositive();
         assertThat(midStream.get()).as("most were cut mid-stream").isGreaterThan(STREAMS / 2);
         awaitLeases(user.id());
-        // a leak of more than a few slots would have turned later requests into 429s
-        assertThat(refused.get()).isLessThan(STREAMS / 100);
+        // Refusals during the run only mean a cancelled stream's lease was still being released (timing
+        // on a loaded machine); a leak shows afterwards: every one of the user's slots must be free again.
+        List<Socket> again = new ArrayList<>();
+        try {
+            for (int i = 0; i < CONCURRENCY_LIMIT; i++) {
+                Socket s = open(key, slowBody);
+                again.add(s);
+                assertThat(readUntil(s, 1)).as("slot %d after the run", i).startsWith("HTTP/1.1 200");
+            }
+        } finally {
+            for (Socket s : again) {
+                s.close();
+            }
+        }
+        awaitLeases(user.id());
     }
 
     private void awaitLeases(long userId) throws InterruptedException {

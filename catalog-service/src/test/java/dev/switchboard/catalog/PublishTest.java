@@ -210,7 +210,10 @@ class PublishTest {
         admin().post("/admin/provider-keys/rotate-encryption").then().statusCode(200)
                 .body("resealed", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
         admin().get("/admin/providers/" + p + "/keys/" + keyId).then().body("dataKeyId", org.hamcrest.Matchers.equalTo("test"));
-        CatalogSnapshot s = awaitSnapshot(before, x -> x.providers().stream().anyMatch(pr -> pr.id() == p));
+        // A publish queued by the key's creation may land after `before` still carrying the old
+        // ciphertext: wait for the one that carries the re-sealed key (it fails if none is published).
+        CatalogSnapshot s = awaitSnapshot(before, x -> x.providers().stream().anyMatch(pr -> pr.id() == p
+                && pr.keys().get(0).secretCiphertext().startsWith("test:")));
         String sealed = s.providers().stream().filter(pr -> pr.id() == p).findFirst().get().keys().get(0).secretCiphertext();
         assertThat(sealed).startsWith("test:");
         assertThat(secretBox.open(sealed)).isEqualTo("sk-rotate-me-12345678");

@@ -1,12 +1,11 @@
 package dev.switchboard.auth.rest;
 
+import dev.switchboard.contracts.RequestIds;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.container.ContainerRequestContext;
-import java.util.UUID;
-import java.util.regex.Pattern;
 import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
@@ -18,9 +17,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 @ApplicationScoped
 public class RequestIdFilter {
 
-    public static final String HEADER = "x-request-id";
-    public static final String MDC_KEY = "requestId";
-    private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    public static final String HEADER = RequestIds.HEADER;
+    public static final String MDC_KEY = RequestIds.MDC_KEY;
 
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(this::assign);
@@ -28,8 +26,8 @@ public class RequestIdFilter {
 
     private void assign(RoutingContext rc) {
         String id = rc.request().getHeader(HEADER);
-        if (id == null || !SANE.matcher(id).matches()) {
-            id = UUID.randomUUID().toString();
+        if (!RequestIds.isSane(id)) {
+            id = RequestIds.newId();
             rc.request().headers().set(HEADER, id);
         }
         String requestId = id;

@@ -1,9 +1,8 @@
 package dev.switchboard.catalog.rest;
 
+import dev.switchboard.contracts.RequestIds;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
-import java.util.UUID;
-import java.util.regex.Pattern;
 import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
@@ -15,16 +14,12 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  */
 public class RequestIdFilter {
 
-    public static final String HEADER = "x-request-id";
-    public static final String MDC_KEY = "requestId";
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    public static final String HEADER = RequestIds.HEADER;
+    public static final String MDC_KEY = RequestIds.MDC_KEY;
 
     @ServerRequestFilter(preMatching = true)
     public void assign(ContainerRequestContext request) {
-        String id = request.getHeaderString(HEADER);
-        if (id == null || !SAFE.matcher(id).matches()) {
-            id = UUID.randomUUID().toString();
-        }
+        String id = RequestIds.accept(request.getHeaderString(HEADER));
         request.setProperty(MDC_KEY, id);
         MDC.put(MDC_KEY, id);
     }

@@ -1,5 +1,7 @@
 package dev.switchboard.relay.rest;
 
+import dev.switchboard.contracts.RequestIds;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.contracts.auth.ApiKeySnapshot;
@@ -30,8 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
-import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -44,7 +44,6 @@ import org.jboss.logging.MDC;
 public class TenantRoutes {
 
     private static final Logger LOG = Logger.getLogger(TenantRoutes.class);
-    private static final Pattern SANE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     static final String START = "sb.start";
     static final String REQUEST_ID = "sb.requestId";
 
@@ -121,18 +120,11 @@ public class TenantRoutes {
             return id;
         }
         rc.put(START, System.nanoTime());
-        String given = rc.request().getHeader("x-request-id");
-        id = given != null && SANE_REQUEST_ID.matcher(given).matches() ? given : newRequestId();
+        id = RequestIds.accept(rc.request().getHeader(RequestIds.HEADER));
         rc.put(REQUEST_ID, id);
-        MDC.put("requestId", id);
-        rc.response().putHeader("x-request-id", id);
+        MDC.put(RequestIds.MDC_KEY, id);
+        rc.response().putHeader(RequestIds.HEADER, id);
         return id;
-    }
-
-    /** 128 random bits in UUID form; ThreadLocalRandom, because SecureRandom serialises the event loops. */
-    static String newRequestId() {
-        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-        return new UUID(r.nextLong(), r.nextLong()).toString();
     }
 
     /** Content type and declared length, checked before a byte of the body is read; false when it answered. */

@@ -10,13 +10,15 @@
 #        SB_INTERNAL_TOKEN  its service token (required with AUTH_URL)
 #        AUTH_JAR      jar to start (default auth-service/target*/quarkus-app/quarkus-run.jar)
 #        PG_DB / REDIS_DB  database and Redis index of the started instance (default switchboard_test / 1)
-# Needs: curl, psql, redis-cli, python3, a JDK 21+ (JAVA_HOME or java on PATH) when it starts the jar.
+# Needs: curl, psql, redis-cli, python3, a JDK 21+ (JAVA_HOME, else the newest under /usr/lib/jvm) when it starts the jar.
 # It inserts one user, group and key (unique names) and deletes them, and its Redis entries, at the end.
 set -euo pipefail
 
 N=${1:-300}
 if ! [[ "$N" =~ ^[0-9]+$ ]] || (( N < 10 || N > 5000 )); then echo "requests-per-case must be 10..5000" >&2; exit 2; fi
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=../lib/jdk.sh
+source "$ROOT/bench/lib/jdk.sh"
 PG_DB=${PG_DB:-switchboard_test}
 REDIS_DB=${REDIS_DB:-1}
 PSQL=(psql -h 127.0.0.1 -U postgres -d "$PG_DB" -qtAX -v ON_ERROR_STOP=1)
@@ -39,7 +41,7 @@ trap cleanup EXIT
 if [[ -z "${AUTH_URL:-}" ]]; then
   JAR=${AUTH_JAR:-$(ls -t "$ROOT"/auth-service/target*/quarkus-app/quarkus-run.jar 2>/dev/null | head -1)}
   [[ -f "$JAR" ]] || { echo "no auth-service jar: build it (mvn -pl auth-service package -DskipTests) or set AUTH_URL" >&2; exit 2; }
-  JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+  JAVA=$JAVA_HOME/bin/java
   PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   export SB_INTERNAL_TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   HTTP_HOST=127.0.0.1 HTTP_PORT=$PORT DB_URL="jdbc:postgresql://127.0.0.1:5432/$PG_DB" \

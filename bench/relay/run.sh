@@ -14,7 +14,8 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+# shellcheck source=../lib/jdk.sh
+source "$ROOT/bench/lib/jdk.sh"
 JAVA="$JAVA_HOME/bin/java"
 DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-5s}"

@@ -17,8 +17,8 @@ set -euo pipefail
 N=${1:-300}
 if ! [[ "$N" =~ ^[0-9]+$ ]] || (( N < 10 || N > 5000 )); then echo "requests-per-case must be 10..5000" >&2; exit 2; fi
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=../lib/jdk.sh
-source "$ROOT/bench/lib/jdk.sh"
+# shellcheck source=../../lib/jdk.sh
+source "$ROOT/lib/jdk.sh"
 PG_DB=${PG_DB:-switchboard_test}
 REDIS_DB=${REDIS_DB:-1}
 PSQL=(psql -h 127.0.0.1 -U postgres -d "$PG_DB" -qtAX -v ON_ERROR_STOP=1)

@@ -10,8 +10,8 @@ set -euo pipefail
 ROUNDS=${1:-5}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-# shellcheck source=../lib/jdk.sh
-source "$ROOT/bench/lib/jdk.sh"
+# shellcheck source=../../lib/jdk.sh
+source "$ROOT/lib/jdk.sh"
 PGHOST=${PGHOST:-127.0.0.1}
 PGUSER=${PGUSER:-postgres}
 BENCH_DB=switchboard_bench

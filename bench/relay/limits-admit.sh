@@ -4,7 +4,7 @@
 # Usage: bench/relay/limits-admit.sh   (from the repository root; needs Redis on 127.0.0.1:6379)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source bench/lib/jdk.sh
+source lib/jdk.sh
 mvn -B -o -q -pl relay-service test -Dsb.build.dir=target-bench-limits -Dtest=AdmitBenchmark -Dsb.bench=true \
     -Dsurefire.failIfNoSpecifiedTests=false 2>&1 | grep '^BENCH'
 # The relay end-to-end comparison (limits on vs off) is the relay benchmark run twice:

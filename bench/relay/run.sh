@@ -14,8 +14,8 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-# shellcheck source=../lib/jdk.sh
-source "$ROOT/bench/lib/jdk.sh"
+# shellcheck source=../../lib/jdk.sh
+source "$ROOT/lib/jdk.sh"
 JAVA="$JAVA_HOME/bin/java"
 DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-5s}"

@@ -1,9 +1,12 @@
 package dev.switchboard.relay.catalog;
 
+import dev.switchboard.contracts.auth.GroupSnapshot;
 import dev.switchboard.contracts.catalog.CatalogSnapshot;
 import dev.switchboard.contracts.events.CatalogEvent;
 import dev.switchboard.relay.config.RelayConfig;
 import dev.switchboard.relay.routing.CatalogIndex;
+import dev.switchboard.relay.routing.ListedModel;
+import dev.switchboard.relay.routing.ModelListing;
 import dev.switchboard.relay.routing.Resolver;
 import dev.switchboard.relay.store.CatalogStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -13,6 +16,9 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
@@ -28,7 +34,32 @@ public class CatalogHolder {
     private static final Logger LOG = Logger.getLogger(CatalogHolder.class);
 
     /** One loaded catalog with the resolver built on it (its round-robin counters included). */
-    public record Loaded(CatalogIndex index, Resolver resolver) {
+    public record Loaded(CatalogIndex index, Resolver resolver, Map<GroupSnapshot, List<ListedModel>> listings) {
+
+        /** Bound on cached listings per catalog version (one per distinct group snapshot seen). */
+        static final int MAX_LISTINGS = 1_024;
+
+        public Loaded(CatalogIndex index) {
+            this(index, new Resolver(index), new ConcurrentHashMap<>());
+        }
+
+        /**
+         * What {@code GET /v1/models} shows a group. Computing it resolves every catalog name, so it is
+         * kept per group snapshot (compared by value, so any change to the group misses) for the life of
+         * this catalog version (a new catalog starts empty).
+         */
+        public List<ListedModel> visible(GroupSnapshot group) {
+            List<ListedModel> cached = listings.get(group);
+            if (cached != null) {
+                return cached;
+            }
+            List<ListedModel> computed = List.copyOf(ModelListing.visible(index, group));
+            if (listings.size() >= MAX_LISTINGS) {
+                listings.clear();
+            }
+            listings.put(group, computed);
+            return computed;
+        }
     }
 
     private final CatalogStore store;
@@ -126,8 +157,7 @@ public class CatalogHolder {
         if (snapshot == null) {
             return;
         }
-        Loaded next = new Loaded(CatalogIndex.build(snapshot), null);
-        next = new Loaded(next.index(), new Resolver(next.index()));
+        Loaded next = new Loaded(CatalogIndex.build(snapshot));
         while (true) {
             Loaded prev = current.get();
             if (prev != null && prev.index().version() >= snapshot.version()) {

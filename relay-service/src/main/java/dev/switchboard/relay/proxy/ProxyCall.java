@@ -1,5 +1,7 @@
 package dev.switchboard.relay.proxy;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.contracts.auth.ApiKeySnapshot;
@@ -868,12 +870,27 @@ final class ProxyCall {
 
     // ---------------------------------------------------------------- helpers
 
+    /**
+     * Reads {@code usage} from a whole JSON answer without building its tree: the other top-level
+     * members (the completion itself, which can be large) are skipped token by token.
+     */
     private void readUsage(Buffer json) {
         if (json.length() == 0) {
             return;
         }
-        try {
-            readUsage(JSON.readTree(json.getBytes()));
+        try (JsonParser p = JSON.createParser(json.getBytes())) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("usage".equals(name) && value == JsonToken.START_OBJECT) {
+                    applyUsage(p.readValueAsTree());
+                    return;
+                }
+                p.skipChildren();
+            }
         } catch (java.io.IOException | RuntimeException e) {
             // not JSON: no usage to read
         }
@@ -890,6 +907,11 @@ final class ProxyCall {
         if (usage.isMissingNode() || usage.isNull()) {
             return;
         }
+        applyUsage(usage);
+    }
+
+    /** OpenAI prompt/completion tokens, Anthropic input/output tokens. */
+    private void applyUsage(JsonNode usage) {
         if (usage.has("prompt_tokens")) {
             promptTokens = usage.path("prompt_tokens").asLong(promptTokens);
         }

@@ -16,7 +16,6 @@ import dev.switchboard.relay.proxy.Protocol;
 import dev.switchboard.relay.proxy.ProxyService;
 import dev.switchboard.relay.routing.Candidate;
 import dev.switchboard.relay.routing.ListedModel;
-import dev.switchboard.relay.routing.ModelListing;
 import dev.switchboard.relay.routing.Resolution;
 import dev.switchboard.relay.routing.ResolveRequest;
 import dev.switchboard.relay.routing.Skip;
@@ -320,7 +319,7 @@ public class TenantRoutes {
             }
             List<Map<String, Object>> data = new ArrayList<>();
             Instant created = created(loaded);
-            for (ListedModel m : ModelListing.visible(loaded.index(), key.group())) {
+            for (ListedModel m : loaded.visible(key.group())) {
                 data.add(modelDoc(m, created));
             }
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -342,7 +341,7 @@ public class TenantRoutes {
                 error(rc.response(), protocol, 503, "catalog_unavailable", "The model catalog is not loaded yet");
                 return;
             }
-            for (ListedModel m : ModelListing.visible(loaded.index(), key.group())) {
+            for (ListedModel m : loaded.visible(key.group())) {
                 if (m.id().equals(id)) {
                     json(rc, 200, modelDoc(m, created(loaded)));
                     return;

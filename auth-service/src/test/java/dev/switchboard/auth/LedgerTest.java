@@ -196,14 +196,18 @@ class LedgerTest {
         long user = Api.createUser();
         long g1 = Api.createGroup();
         long key = Api.createKey(user, g1, Map.of()).getLong("apiKey.id");
-        // A day far in the past keeps this test's rows apart from every other test's.
-        Instant day = Instant.parse("2001-0" + (1 + (int) (Math.random() * 9)) + "-1" + (int) (Math.random() * 9) + "T10:00:00Z");
+        // A random minute far in the past, queried as a 3-minute window, keeps this run's rows apart from
+        // every other test's and every earlier run's (the ledger persists between runs).
+        long dayIndex = java.util.concurrent.ThreadLocalRandom.current().nextLong(0, 11_000); // 1990..2020
+        long second = java.util.concurrent.ThreadLocalRandom.current().nextLong(0, 3_600);
+        Instant day = Instant.parse("1990-01-01T10:00:00Z").plus(Duration.ofDays(dayIndex)).plusSeconds(second);
         add(event(key, user, g1, "gpt-4o", "1.5", day));
         add(event(key, user, g1, "gpt-4o", "0.5", day.plusSeconds(60)));
         add(event(key, user, g1, "claude-sonnet", "2", day.plusSeconds(120)));
         consumer.pollOnce(Duration.ZERO);
-        String from = day.toString().substring(0, 10);
-        String to = day.plus(Duration.ofDays(1)).toString().substring(0, 10);
+        String date = day.toString().substring(0, 10);
+        String from = day.toString();
+        String to = day.plusSeconds(180).toString();
 
         var byModel = given().auth().oauth2(Tokens.VIEWER).get("/admin/usage?groupBy=model&from=" + from + "&to=" + to)
                 .then().statusCode(200).extract().jsonPath();
@@ -215,7 +219,7 @@ class LedgerTest {
 
         var byDay = given().auth().oauth2(Tokens.VIEWER).get("/admin/usage?groupBy=day&from=" + from + "&to=" + to)
                 .then().statusCode(200).extract().jsonPath();
-        assertThat(byDay.getList("rows.key", String.class)).containsExactly(from);
+        assertThat(byDay.getList("rows.key", String.class)).containsExactly(date);
         var byKey = given().auth().oauth2(Tokens.VIEWER).get("/admin/usage?groupBy=key&from=" + from + "&to=" + to)
                 .then().statusCode(200).extract().jsonPath();
         assertThat(byKey.getList("rows.key", String.class)).containsExactly(Long.toString(key));

@@ -2,6 +2,7 @@ package dev.switchboard.relay.limits;
 
 import dev.switchboard.contracts.catalog.ProviderKeySnapshot;
 import dev.switchboard.relay.routing.HeadroomView;
+import dev.switchboard.relay.routing.RateLimits;
 import dev.switchboard.relay.store.LimitStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -81,21 +82,29 @@ public class HeadroomTracker implements HeadroomView {
         }
     }
 
-    /** Rate-limit headers of an upstream response (names lower case). */
+    /** Rate-limit headers of an upstream response (names lower case), in either protocol's naming. */
     public void observe(ProviderKeySnapshot key, Map<String, String> headers) {
-        if (key == null || headers == null || headers.isEmpty()) {
+        if (headers == null || headers.isEmpty()) {
+            return;
+        }
+        observe(key, new RateLimits(first(headers, "x-ratelimit-remaining-requests", "anthropic-ratelimit-requests-remaining"),
+                first(headers, "x-ratelimit-limit-requests", "anthropic-ratelimit-requests-limit"),
+                first(headers, "x-ratelimit-reset-requests", "anthropic-ratelimit-requests-reset"),
+                first(headers, "x-ratelimit-remaining-tokens", "anthropic-ratelimit-tokens-remaining",
+                        "anthropic-ratelimit-input-tokens-remaining"),
+                first(headers, "x-ratelimit-limit-tokens", "anthropic-ratelimit-tokens-limit", "anthropic-ratelimit-input-tokens-limit"),
+                first(headers, "x-ratelimit-reset-tokens", "anthropic-ratelimit-tokens-reset", "anthropic-ratelimit-input-tokens-reset")));
+    }
+
+    /** An upstream response's rate limits, as its dialect read them. */
+    public void observe(ProviderKeySnapshot key, RateLimits limits) {
+        if (key == null || limits == null || limits.isEmpty()) {
             return;
         }
         long now = clock.getAsLong();
         KeyState s = state(key);
-        s.requests.observe(now, first(headers, "x-ratelimit-remaining-requests", "anthropic-ratelimit-requests-remaining"),
-                first(headers, "x-ratelimit-limit-requests", "anthropic-ratelimit-requests-limit"),
-                first(headers, "x-ratelimit-reset-requests", "anthropic-ratelimit-requests-reset"), s.sentTotal());
-        s.tokens.observe(now, first(headers, "x-ratelimit-remaining-tokens", "anthropic-ratelimit-tokens-remaining",
-                        "anthropic-ratelimit-input-tokens-remaining"),
-                first(headers, "x-ratelimit-limit-tokens", "anthropic-ratelimit-tokens-limit", "anthropic-ratelimit-input-tokens-limit"),
-                first(headers, "x-ratelimit-reset-tokens", "anthropic-ratelimit-tokens-reset", "anthropic-ratelimit-input-tokens-reset"),
-                -1);
+        s.requests.observe(now, limits.requestsRemaining(), limits.requestsLimit(), limits.requestsReset(), s.sentTotal());
+        s.tokens.observe(now, limits.tokensRemaining(), limits.tokensLimit(), limits.tokensReset(), -1);
     }
 
     @Override

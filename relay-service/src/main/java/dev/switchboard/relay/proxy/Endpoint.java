@@ -1,58 +1,42 @@
 package dev.switchboard.relay.proxy;
 
-/** The proxied tenant endpoints: upstream path, protocol and the metric tag. */
+import dev.switchboard.relay.dialect.Dialect;
+
+/**
+ * The proxied tenant endpoints: upstream path, the client's dialect, the metric tag, and whether
+ * answers may stream.
+ */
 public enum Endpoint {
-    CHAT("/v1/chat/completions", Protocol.OPENAI, "chat_completions", "[DONE]", null),
-    EMBEDDINGS("/v1/embeddings", Protocol.OPENAI, "embeddings", null, null),
-    MESSAGES("/v1/messages", Protocol.ANTHROPIC, "messages", null, "message_stop");
+    CHAT("/v1/chat/completions", Dialect.OPENAI, "chat_completions", true),
+    EMBEDDINGS("/v1/embeddings", Dialect.OPENAI, "embeddings", false),
+    MESSAGES("/v1/messages", Dialect.ANTHROPIC, "messages", true);
 
     private final String path;
-    private final Protocol protocol;
+    private final Dialect dialect;
     private final String tag;
-    private final String doneData;
-    private final String doneEvent;
+    private final boolean streams;
 
-    Endpoint(String path, Protocol protocol, String tag, String doneData, String doneEvent) {
+    Endpoint(String path, Dialect dialect, String tag, boolean streams) {
         this.path = path;
-        this.protocol = protocol;
+        this.dialect = dialect;
         this.tag = tag;
-        this.doneData = doneData;
-        this.doneEvent = doneEvent;
+        this.streams = streams;
     }
 
     public String path() {
         return path;
     }
 
-    public Protocol protocol() {
-        return protocol;
+    /** The dialect the client speaks: the shape of every answer and error it gets. */
+    public Dialect dialect() {
+        return dialect;
     }
 
     public String tag() {
         return tag;
     }
 
-    /** Whether an SSE event is the protocol's regular end of stream. */
-    public boolean isTerminal(String event, String data) {
-        return (doneData != null && doneData.equals(data)) || (doneEvent != null && doneEvent.equals(event));
+    public boolean streams() {
+        return streams;
     }
-
-    /** Whether an SSE event is an in-band error: {@code event: error}, or a top-level {@code error} member or {@code "type":"error"}. */
-    public static boolean isError(String event, String data) {
-        if ("error".equals(event)) {
-            return true;
-        }
-        if (data == null || !data.contains("\"error\"")) {
-            return false;
-        }
-        try {
-            com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(data);
-            return node != null && node.isObject()
-                    && ((node.hasNonNull("error")) || "error".equals(node.path("type").asText()));
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 }

@@ -1,7 +1,6 @@
 package dev.switchboard.relay.proxy;
 
 import dev.switchboard.contracts.auth.ApiKeySnapshot;
-import dev.switchboard.relay.auth.TenantAuthenticator;
 import dev.switchboard.relay.catalog.CatalogHolder;
 import dev.switchboard.relay.config.RelayConfig;
 import dev.switchboard.relay.failover.CooldownService;
@@ -17,54 +16,44 @@ import dev.switchboard.relay.usage.UsageRecorder;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 
 /**
- * The request path of the proxied endpoints: admission, resolution and the failover loop of
- * {@link ProxyCall}. Holds the collaborators; one {@link ProxyCall} carries each request's state.
+ * The request path of the proxied endpoints: one {@link Exchange} per client request, built from the
+ * application's collaborators. The shared, stateless parts (resolution into a chain, attempt preparation,
+ * the classifier) are built once here.
  */
 @ApplicationScoped
 public class ProxyService {
 
-    final TenantAuthenticator authenticator;
-    final LimitService limits;
-    final CatalogHolder catalog;
-    final CooldownService cooldowns;
-    final HeadroomTracker headroom;
-    final UsageRecorder usage;
-    final UpstreamClient upstream;
-    final RelayMetrics metrics;
-    final RouteHitStore routeHits;
-    final FailureClassifier classifier;
-    final Vertx vertx;
-    final int maxAttempts;
-    final Duration deadline;
-    final Duration maxStream;
-    final boolean streamUsage;
+    private final LimitService limits;
+    private final CooldownService cooldowns;
+    private final UsageRecorder usage;
+    private final RelayMetrics metrics;
+    private final Vertx vertx;
+    private final HopSettings settings;
+    private final ChainResolver resolver;
+    private final AttemptFactory attempts;
+    private final FailureClassifier classifier;
 
-    public ProxyService(TenantAuthenticator authenticator, LimitService limits, CatalogHolder catalog,
-            CooldownService cooldowns, HeadroomTracker headroom, UsageRecorder usage, UpstreamClient upstream,
-            RelayMetrics metrics, RouteHitStore routeHits, Vertx vertx, RelayConfig config, FailoverSettings settings) {
-        this.authenticator = authenticator;
+    public ProxyService(LimitService limits, CatalogHolder catalog, CooldownService cooldowns, HeadroomTracker headroom,
+            UsageRecorder usage, UpstreamClient upstream, RelayMetrics metrics, RouteHitStore routeHits, Vertx vertx,
+            RelayConfig config, FailoverSettings failover) {
         this.limits = limits;
-        this.catalog = catalog;
         this.cooldowns = cooldowns;
-        this.headroom = headroom;
         this.usage = usage;
-        this.upstream = upstream;
         this.metrics = metrics;
-        this.routeHits = routeHits;
         this.vertx = vertx;
-        this.maxAttempts = config.request().maxAttempts();
-        this.deadline = config.request().deadline();
-        this.maxStream = config.request().maxStream();
-        this.streamUsage = config.request().streamUsage();
-        this.classifier = new FailureClassifier(settings);
+        RelayConfig.Request r = config.request();
+        this.settings = new HopSettings(r.maxAttempts(), r.deadline(), r.maxStream(), r.streamUsage());
+        this.resolver = new ChainResolver(catalog, cooldowns, headroom, routeHits, metrics, settings);
+        this.attempts = new AttemptFactory(upstream, headroom, vertx, settings.streamUsage());
+        this.classifier = new FailureClassifier(failover);
     }
 
     /** Runs one authenticated, parsed request to its end. */
     public void proxy(RoutingContext rc, Endpoint endpoint, RequestBody body, ApiKeySnapshot key, String requestId,
             long startNanos) {
-        new ProxyCall(this, rc, endpoint, body, key, requestId, startNanos).start();
+        new Exchange(new Exchange.ClientRequest(endpoint, body, key, requestId, startNanos, rc.request().headers()),
+                rc.response(), limits, resolver, cooldowns, attempts, classifier, usage, metrics, settings, vertx).start();
     }
 }

@@ -12,7 +12,7 @@ import dev.switchboard.relay.config.RelayConfig;
 import dev.switchboard.relay.failover.CooldownService;
 import dev.switchboard.relay.limits.HeadroomTracker;
 import dev.switchboard.relay.proxy.Endpoint;
-import dev.switchboard.relay.proxy.Protocol;
+import dev.switchboard.relay.dialect.Dialect;
 import dev.switchboard.relay.proxy.ProxyService;
 import dev.switchboard.relay.routing.Candidate;
 import dev.switchboard.relay.routing.ListedModel;
@@ -75,22 +75,22 @@ public class TenantRoutes {
     void register(@Observes Router router) {
         int order = TENANT_ROUTE_ORDER;
         for (Endpoint e : Endpoint.values()) {
-            router.post(e.path()).order(order++).handler(guard(e.protocol(), rc -> {
-                if (precheck(rc, e.protocol())) {
-                    withBody(rc, e.protocol(), raw -> proxied(rc, e, raw));
+            router.post(e.path()).order(order++).handler(guard(e.dialect(), rc -> {
+                if (precheck(rc, e.dialect())) {
+                    withBody(rc, e.dialect(), raw -> proxied(rc, e, raw));
                 }
             }));
         }
-        router.post("/v1/route/explain").order(order++).handler(guard(Protocol.OPENAI, rc -> {
-            if (precheck(rc, Protocol.OPENAI)) {
-                withBody(rc, Protocol.OPENAI, raw -> explain(rc, raw));
+        router.post("/v1/route/explain").order(order++).handler(guard(Dialect.OPENAI, rc -> {
+            if (precheck(rc, Dialect.OPENAI)) {
+                withBody(rc, Dialect.OPENAI, raw -> explain(rc, raw));
             }
         }));
-        router.get("/v1/models").order(order++).handler(guard(Protocol.OPENAI, rc -> {
+        router.get("/v1/models").order(order++).handler(guard(Dialect.OPENAI, rc -> {
             begin(rc);
             models(rc);
         }));
-        router.getWithRegex("/v1/models/(?<id>.+)").order(order++).handler(guard(Protocol.OPENAI, rc -> {
+        router.getWithRegex("/v1/models/(?<id>.+)").order(order++).handler(guard(Dialect.OPENAI, rc -> {
             begin(rc);
             model(rc);
         }));
@@ -99,7 +99,7 @@ public class TenantRoutes {
     /** Before Quarkus' handlers, which start at -200 (HttpSecurityRecorder's authentication handler). */
     static final int TENANT_ROUTE_ORDER = -1_000;
 
-    private static io.vertx.core.Handler<RoutingContext> guard(Protocol protocol,
+    private static io.vertx.core.Handler<RoutingContext> guard(Dialect protocol,
             io.vertx.core.Handler<RoutingContext> handler) {
         return rc -> {
             try {
@@ -127,7 +127,7 @@ public class TenantRoutes {
     }
 
     /** Content type and declared length, checked before a byte of the body is read; false when it answered. */
-    private boolean precheck(RoutingContext rc, Protocol protocol) {
+    private boolean precheck(RoutingContext rc, Dialect protocol) {
         begin(rc);
         String type = rc.request().getHeader("content-type");
         if (type != null && !isJson(type)) {
@@ -155,13 +155,13 @@ public class TenantRoutes {
         return t.equals("application/json") || (t.startsWith("application/") && t.endsWith("+json"));
     }
 
-    private void tooLarge(RoutingContext rc, Protocol protocol) {
+    private void tooLarge(RoutingContext rc, Dialect protocol) {
         rc.response().putHeader("connection", "close");
         error(rc.response(), protocol, 413, "request_too_large",
                 "Request body is larger than the limit of " + maxBody + " bytes");
     }
 
-    static void error(HttpServerResponse out, Protocol protocol, int status, String code, String message) {
+    static void error(HttpServerResponse out, Dialect protocol, int status, String code, String message) {
         if (out.headWritten() || out.closed()) {
             return;
         }
@@ -169,10 +169,10 @@ public class TenantRoutes {
         if (status == 503) {
             out.putHeader("retry-after", "1");
         }
-        out.end(protocol.error(status, code, message, null));
+        out.end(io.vertx.core.buffer.Buffer.buffer(protocol.errorBody(status, code, message, null)));
     }
 
-    private void authenticated(RoutingContext rc, Protocol protocol, java.util.function.Consumer<ApiKeySnapshot> then) {
+    private void authenticated(RoutingContext rc, Dialect protocol, java.util.function.Consumer<ApiKeySnapshot> then) {
         io.vertx.core.Context ctx = rc.vertx().getOrCreateContext();
         authenticator.authenticate(rc.request()).subscribe().with(
                 key -> onContext(ctx, () -> then.accept(key)),
@@ -202,7 +202,7 @@ public class TenantRoutes {
      * Content-Length to check up front). Cheaper than Vert.x Web's BodyHandler, which showed up at
      * a fifth of the event-loop time in the bench profile.
      */
-    private void withBody(RoutingContext rc, Protocol protocol, java.util.function.Consumer<byte[]> then) {
+    private void withBody(RoutingContext rc, Dialect protocol, java.util.function.Consumer<byte[]> then) {
         io.vertx.core.http.HttpServerRequest req = rc.request();
         io.vertx.core.buffer.Buffer body = io.vertx.core.buffer.Buffer.buffer();
         boolean[] refused = {false};
@@ -229,16 +229,16 @@ public class TenantRoutes {
     private void proxied(RoutingContext rc, Endpoint endpoint, byte[] raw) {
         String requestId = begin(rc);
         long start = rc.get(START);
-        authenticated(rc, endpoint.protocol(), key -> {
+        authenticated(rc, endpoint.dialect(), key -> {
             RequestBody body;
             try {
                 body = RequestBody.parse(raw);
             } catch (RequestBody.Invalid e) {
-                error(rc.response(), endpoint.protocol(), 400, "invalid_request_error", e.getMessage());
+                error(rc.response(), endpoint.dialect(), 400, "invalid_request_error", e.getMessage());
                 return;
             }
             if (endpoint == Endpoint.EMBEDDINGS && body.stream()) {
-                error(rc.response(), endpoint.protocol(), 400, "invalid_request_error", "Embeddings cannot be streamed");
+                error(rc.response(), endpoint.dialect(), 400, "invalid_request_error", "Embeddings cannot be streamed");
                 return;
             }
             proxy.proxy(rc, endpoint, body, key, requestId, start);
@@ -248,17 +248,17 @@ public class TenantRoutes {
     // ---------------------------------------------------------------- explain
 
     private void explain(RoutingContext rc, byte[] raw) {
-        authenticated(rc, Protocol.OPENAI, key -> {
+        authenticated(rc, Dialect.OPENAI, key -> {
             RequestBody body;
             try {
                 body = RequestBody.parse(raw);
             } catch (RequestBody.Invalid e) {
-                error(rc.response(), Protocol.OPENAI, 400, "invalid_request_error", e.getMessage());
+                error(rc.response(), Dialect.OPENAI, 400, "invalid_request_error", e.getMessage());
                 return;
             }
             CatalogHolder.Loaded loaded = catalog.current();
             if (loaded == null) {
-                error(rc.response(), Protocol.OPENAI, 503, "catalog_unavailable", "The model catalog is not loaded yet");
+                error(rc.response(), Dialect.OPENAI, 503, "catalog_unavailable", "The model catalog is not loaded yet");
                 return;
             }
             String protocol = protocolParam(rc);
@@ -300,17 +300,17 @@ public class TenantRoutes {
 
     private static String protocolParam(RoutingContext rc) {
         String p = rc.queryParams().get("protocol");
-        return "anthropic".equalsIgnoreCase(p) ? Protocol.ANTHROPIC.wire() : Protocol.OPENAI.wire();
+        return "anthropic".equalsIgnoreCase(p) ? Dialect.ANTHROPIC.wire() : Dialect.OPENAI.wire();
     }
 
     // ---------------------------------------------------------------- models
 
-    private static Protocol listingProtocol(RoutingContext rc) {
-        return rc.request().getHeader("anthropic-version") != null ? Protocol.ANTHROPIC : Protocol.OPENAI;
+    private static Dialect listingProtocol(RoutingContext rc) {
+        return rc.request().getHeader("anthropic-version") != null ? Dialect.ANTHROPIC : Dialect.OPENAI;
     }
 
     private void models(RoutingContext rc) {
-        Protocol protocol = listingProtocol(rc);
+        Dialect protocol = listingProtocol(rc);
         authenticated(rc, protocol, key -> {
             CatalogHolder.Loaded loaded = catalog.current();
             if (loaded == null) {
@@ -333,7 +333,7 @@ public class TenantRoutes {
     }
 
     private void model(RoutingContext rc) {
-        Protocol protocol = listingProtocol(rc);
+        Dialect protocol = listingProtocol(rc);
         String id = rc.pathParam("id");
         authenticated(rc, protocol, key -> {
             CatalogHolder.Loaded loaded = catalog.current();
@@ -375,7 +375,7 @@ public class TenantRoutes {
             rc.response().setStatusCode(status).putHeader("content-type", "application/json")
                     .end(mapper.writeValueAsString(doc));
         } catch (JsonProcessingException e) {
-            error(rc.response(), Protocol.OPENAI, 500, "internal_error", "Response could not be written");
+            error(rc.response(), Dialect.OPENAI, 500, "internal_error", "Response could not be written");
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.relay.upstream;
 
 import dev.switchboard.contracts.catalog.ProviderKeySnapshot;
 import dev.switchboard.contracts.catalog.ProviderSnapshot;
+import dev.switchboard.relay.dialect.Dialect;
 import dev.switchboard.relay.config.RelayConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Future;
@@ -23,8 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The HTTP hop to upstream providers: one keep-alive connection pool per provider (and base URL),
- * headers filtered to what the provider should see, the provider key added in the provider's
- * protocol. Never blocks: everything returns Vert.x futures.
+ * headers filtered to what the provider should see, the provider key added by the provider's
+ * dialect. Never blocks: everything returns Vert.x futures.
  */
 @ApplicationScoped
 public class UpstreamClient {
@@ -32,7 +33,6 @@ public class UpstreamClient {
     /** Client headers worth forwarding; everything else (hop-by-hop, credentials, cookies, proxies) is dropped. */
     private static final Set<String> FORWARDED = Set.of(
             "content-type", "accept", "user-agent", "anthropic-version", "anthropic-beta", "openai-beta");
-    private static final String DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
 
     private final Vertx vertx;
     private final ProviderSecrets secrets;
@@ -88,17 +88,7 @@ public class UpstreamClient {
         if (requestId != null) {
             headers.set("x-request-id", requestId);
         }
-        String secret = secrets.secret(key);
-        if (ProviderSnapshot.ANTHROPIC.equals(provider.protocol())) {
-            if (!headers.contains("anthropic-version")) {
-                headers.set("anthropic-version", DEFAULT_ANTHROPIC_VERSION);
-            }
-            if (secret != null) {
-                headers.set("x-api-key", secret);
-            }
-        } else if (secret != null) {
-            headers.set("authorization", "Bearer " + secret);
-        }
+        Dialect.of(provider.protocol()).authorize(headers, secrets.secret(key));
         options.setHeaders(headers);
         return pool.client().request(options);
     }

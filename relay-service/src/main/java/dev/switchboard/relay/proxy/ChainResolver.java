@@ -1,0 +1,71 @@
+package dev.switchboard.relay.proxy;
+
+import dev.switchboard.contracts.auth.GroupSnapshot;
+import dev.switchboard.contracts.catalog.RouteSnapshot;
+import dev.switchboard.relay.catalog.CatalogHolder;
+import dev.switchboard.relay.failover.CooldownService;
+import dev.switchboard.relay.limits.HeadroomTracker;
+import dev.switchboard.relay.metrics.RelayMetrics;
+import dev.switchboard.relay.routing.CatalogIndex;
+import dev.switchboard.relay.routing.Resolution;
+import dev.switchboard.relay.routing.ResolveRequest;
+import dev.switchboard.relay.routing.RetryBudget;
+import dev.switchboard.relay.store.RouteHitStore;
+
+/**
+ * Turns an admitted request into its {@link CandidateChain} against the current catalog, or into the
+ * refusal a client gets when nothing can serve the name at all (unknown, not allowed, no catalog yet).
+ */
+final class ChainResolver {
+
+    /** Either a chain to try, or a refusal before any attempt. */
+    sealed interface Result {
+        record Chain(CandidateChain chain, String resolvedVia) implements Result {
+        }
+
+        record Refused(int status, String code, String message, Long retryAfterSeconds) implements Result {
+        }
+    }
+
+    private final CatalogHolder catalog;
+    private final CooldownService cooldowns;
+    private final HeadroomTracker headroom;
+    private final RouteHitStore routeHits;
+    private final RelayMetrics metrics;
+    private final HopSettings settings;
+
+    ChainResolver(CatalogHolder catalog, CooldownService cooldowns, HeadroomTracker headroom, RouteHitStore routeHits,
+            RelayMetrics metrics, HopSettings settings) {
+        this.catalog = catalog;
+        this.cooldowns = cooldowns;
+        this.headroom = headroom;
+        this.routeHits = routeHits;
+        this.metrics = metrics;
+        this.settings = settings;
+    }
+
+    Result resolve(String model, GroupSnapshot group, Endpoint endpoint) {
+        CatalogHolder.Loaded loaded = catalog.current();
+        if (loaded == null) {
+            return new Result.Refused(503, "catalog_unavailable", "The model catalog is not loaded yet; retry shortly", 1L);
+        }
+        CatalogIndex index = loaded.index();
+        long now = System.currentTimeMillis();
+        Resolution resolution = loaded.resolver().resolve(new ResolveRequest(model, group, endpoint.dialect().wire(),
+                cooldowns, headroom, now));
+        if (resolution.resolvedVia() != null && resolution.resolvedVia().startsWith("route:")) {
+            index.route(model).map(RouteSnapshot::id).ifPresent(routeHits::hit);
+        }
+        CandidateChain chain = new CandidateChain(resolution, index,
+                new RetryBudget(settings.maxAttempts(), now + settings.deadline().toMillis()), metrics);
+        if (!resolution.known()) {
+            return new Result.Refused(404, "model_not_found",
+                    "The model '" + model + "' does not exist or you do not have access to it", null);
+        }
+        if (chain.onlyNotAllowed()) {
+            return new Result.Refused(403, "model_not_allowed",
+                    "Your API key's group may not use the model '" + model + "'", null);
+        }
+        return new Result.Chain(chain, resolution.resolvedVia());
+    }
+}

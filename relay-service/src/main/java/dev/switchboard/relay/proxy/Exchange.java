@@ -1,0 +1,326 @@
+package dev.switchboard.relay.proxy;
+
+import dev.switchboard.contracts.auth.ApiKeySnapshot;
+import dev.switchboard.relay.dialect.Dialect;
+import dev.switchboard.relay.dialect.ExhaustionDetail;
+import dev.switchboard.relay.dialect.TokenCount;
+import dev.switchboard.relay.failover.CooldownService;
+import dev.switchboard.relay.limits.Admission;
+import dev.switchboard.relay.limits.LimitService;
+import dev.switchboard.relay.metrics.RelayMetrics;
+import dev.switchboard.relay.routing.AttemptOutcome;
+import dev.switchboard.relay.routing.Candidate;
+import dev.switchboard.relay.routing.FailoverDecision;
+import dev.switchboard.relay.routing.FailureClassifier;
+import dev.switchboard.relay.upstream.RequestBody;
+import dev.switchboard.relay.usage.UsageRecord;
+import dev.switchboard.relay.usage.UsageRecorder;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * One client request: admission → resolution → candidates tried in order within the retry budget →
+ * finish. Runs on the request's event-loop context ({@link OnContext}), so its state needs no locking.
+ * Before anything reaches the client a failing candidate is replaced invisibly (a stream's first event
+ * is read before the commit); after the commit the {@link StreamRelay} forwards, and a broken upstream
+ * ends the stream with an explicit error event.
+ */
+final class Exchange {
+
+    private static final Logger LOG = Logger.getLogger(Exchange.class);
+
+    /** The one client request this exchange serves. */
+    record ClientRequest(Endpoint endpoint, RequestBody body, ApiKeySnapshot key, String requestId,
+            long startNanos, MultiMap headers) {
+    }
+
+    private enum State { ADMITTING, ATTEMPTING, STREAMING, FINISHED }
+
+    private final ClientRequest req;
+    private final ClientReply reply;
+    private final LimitService limits;
+    private final ChainResolver resolver;
+    private final CooldownService cooldowns;
+    private final AttemptFactory attempts;
+    private final FailureClassifier classifier;
+    private final UsageRecorder usage;
+    private final RelayMetrics metrics;
+    private final HopSettings settings;
+    private final Vertx vertx;
+    private final OnContext on;
+
+    private State state = State.ADMITTING;
+    private Admission admission;
+    private String resolvedVia;
+    private CandidateChain chain;
+    private int tries;
+    private long upstreamNanos;
+    private UpstreamAttempt current;
+    private StreamRelay relay;
+    private Candidate served;
+    private TokenCount tokens = new TokenCount();
+    private Long ttfbMs;
+
+    Exchange(ClientRequest req, HttpServerResponse out, LimitService limits, ChainResolver resolver,
+            CooldownService cooldowns, AttemptFactory attempts, FailureClassifier classifier, UsageRecorder usage,
+            RelayMetrics metrics, HopSettings settings, Vertx vertx) {
+        this.req = req;
+        this.reply = new ClientReply(out, req.endpoint().dialect());
+        this.limits = limits;
+        this.resolver = resolver;
+        this.cooldowns = cooldowns;
+        this.attempts = attempts;
+        this.classifier = classifier;
+        this.usage = usage;
+        this.metrics = metrics;
+        this.settings = settings;
+        this.vertx = vertx;
+        this.on = new OnContext(vertx.getOrCreateContext());
+    }
+
+    void start() {
+        reply.out().closeHandler(v -> on.run(this::clientGone));
+        limits.admit(req.key(), req.requestId()).subscribe().with(a -> on.run(() -> admitted(a)), err -> on.run(() -> {
+            LOG.warnf("admission failed: %s", err.getClass().getSimpleName());
+            fail(503, "limits_unavailable", "Limits could not be checked; retry shortly", null, null);
+        }));
+    }
+
+    // ---------------------------------------------------------------- admission and resolution
+
+    private void admitted(Admission a) {
+        MDC.put("requestId", req.requestId());
+        if (state == State.FINISHED) {
+            if (a.lease() != null) {
+                a.lease().release(); // the client left while admission was running: give the slot back at once
+            }
+            return;
+        }
+        admission = a;
+        if (!a.allowed()) {
+            var r = a.refusal();
+            fail(r.status(), r.code(), r.message(), r.retryAfterSeconds(), null);
+            return;
+        }
+        switch (resolver.resolve(req.body().model(), a.group() != null ? a.group() : req.key().group(), req.endpoint())) {
+            case ChainResolver.Result.Refused r -> fail(r.status(), r.code(), r.message(), r.retryAfterSeconds(), null);
+            case ChainResolver.Result.Chain c -> {
+                chain = c.chain();
+                resolvedVia = c.resolvedVia();
+                state = State.ATTEMPTING;
+                next();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the failover loop
+
+    private void next() {
+        if (state != State.ATTEMPTING) {
+            return;
+        }
+        Candidate c = chain.next(System.currentTimeMillis());
+        if (c == null) {
+            CandidateChain.Exhausted ex = chain.exhausted(req.body().model(), cooldowns, System.currentTimeMillis());
+            fail(ex.status(), ex.code(), ex.message(), ex.retryAfterSeconds(), ex.detail());
+        } else if (c.probeScope() != null) {
+            cooldowns.tryAcquireProbe(c.probeScope()).subscribe().with(
+                    won -> on.run(() -> probed(c, Boolean.TRUE.equals(won))), err -> on.run(() -> probed(c, false)));
+        } else {
+            attempt(c);
+        }
+    }
+
+    private void probed(Candidate c, boolean won) {
+        if (state != State.ATTEMPTING) {
+            if (won) { // the client left while the lock was being taken: give the probe back at once
+                cooldowns.onFailure(c, new FailoverDecision(FailoverDecision.Action.STOP, null, null,
+                        FailureClassifier.CLIENT_CANCELLED, false));
+            }
+            return;
+        }
+        if (won) {
+            attempt(c);
+        } else {
+            chain.probeBusy(c);
+            next();
+        }
+    }
+
+    private void attempt(Candidate c) {
+        tries++;
+        UpstreamAttempt a = attempts.create(req, c, on);
+        current = a;
+        a.start().onComplete(ar -> on.run(() -> decided(a, ar.result())));
+    }
+
+    private void decided(UpstreamAttempt a, AttemptResult result) {
+        if (current != a || state != State.ATTEMPTING) {
+            return; // the client left first; the attempt was cancelled and counted then
+        }
+        ttfb(a);
+        switch (result) {
+            case AttemptResult.Answered r -> answered(a, r);
+            case AttemptResult.FirstEvent r -> streamStarted(a, r);
+            case AttemptResult.Failed r -> failed(a, r.outcome(), r.contentType(), false);
+        }
+    }
+
+    private void answered(UpstreamAttempt a, AttemptResult.Answered r) {
+        attemptDone(a, "ok");
+        served = a.candidate();
+        cooldowns.onSuccess(served);
+        Dialect.of(served.provider().protocol()).readAnswerUsage(r.body().getBytes(), tokens);
+        reply.served(served, r.status(), tries);
+        reply.out().putHeader("content-type", r.contentType() == null ? "application/json" : r.contentType());
+        metrics.overhead(req.endpoint().tag(), System.nanoTime() - req.startNanos() - upstreamNanos);
+        reply.out().end(r.body());
+        finish(r.status());
+    }
+
+    private void streamStarted(UpstreamAttempt a, AttemptResult.FirstEvent r) {
+        state = State.STREAMING;
+        served = a.candidate();
+        tokens = a.tap().tokens();
+        metrics.streamOpened();
+        reply.served(served, 200, tries);
+        reply.startStream();
+        cooldowns.onSuccess(served);
+        relay = new StreamRelay(a, reply.out(), vertx, on, end -> streamEnded(a, end));
+        long limitMs = settings.maxStream().toMillis();
+        relay.start(r.pending(), limitMs - (System.nanoTime() - req.startNanos()) / 1_000_000, limitMs > 0);
+    }
+
+    private void streamEnded(UpstreamAttempt a, StreamRelay.End end) {
+        switch (end) {
+            case StreamRelay.End.Completed c -> {
+                attemptDone(a, "ok");
+                reply.out().end();
+                finish(200);
+            }
+            case StreamRelay.End.TooLong t -> {
+                attemptDone(a, "max_stream");
+                LOG.infof("stream ended after the maximum duration of %s", settings.maxStream());
+                reply.endStream("stream_max_duration", "The stream ran longer than the gateway's maximum of "
+                        + settings.maxStream().toSeconds() + " s and was ended; the response is incomplete", true);
+                finish(504);
+            }
+            case StreamRelay.End.Broken b -> failed(a, b.outcome(), null, b.errorForwarded());
+        }
+    }
+
+    private void failed(UpstreamAttempt a, AttemptOutcome outcome, String contentType, boolean errorForwarded) {
+        Candidate c = a.candidate();
+        FailoverDecision d = classifier.classify(outcome, c.provider().failoverRules(), System.currentTimeMillis());
+        attemptDone(a, d.reason());
+        if (d.action() == FailoverDecision.Action.STOP || outcome.kind() == AttemptOutcome.Kind.CLIENT_CANCELLED) {
+            if (c.probeScope() != null) {
+                cooldowns.onFailure(c, d); // cools nothing; ends this replica's probe (releases the lock)
+            }
+            finish(499);
+            return;
+        }
+        if (d.scope() != null || c.probeScope() != null) {
+            cooldowns.onFailure(c, d); // a probe always reports back, so its lock is released
+        }
+        chain.failed(c, outcome.status(), d.reason(), (System.nanoTime() - a.startNanos()) / 1_000_000);
+        if (state == State.STREAMING) { // after the first byte: never a silent truncated 200
+            boolean idle = outcome.kind() == AttemptOutcome.Kind.IDLE_TIMEOUT;
+            reply.endStream(idle ? "upstream_idle_timeout" : "upstream_stream_interrupted", idle
+                    ? "The upstream stopped sending events; the stream was ended by the gateway"
+                    : "The upstream connection failed mid-stream; the response is incomplete", !errorForwarded);
+            finish(502);
+        } else if (d.action() == FailoverDecision.Action.RELAY) {
+            relayError(c, outcome, contentType);
+        } else {
+            metrics.failover(c.provider().name(), d.reason());
+            LOG.debugf("attempt %s failed (%s), trying the next candidate", c.label(), d.reason());
+            next();
+        }
+    }
+
+    /** The classifier wants the upstream's own error in front of the client (a 400 about the request, say). */
+    private void relayError(Candidate c, AttemptOutcome outcome, String contentType) {
+        served = c;
+        HttpServerResponse out = reply.out();
+        reply.served(c, outcome.status() == 0 ? 502 : outcome.status(), tries);
+        out.putHeader("content-type", contentType == null || outcome.status() == 0 ? "application/json" : contentType);
+        out.end(outcome.body() == null ? "" : outcome.body());
+        finish(out.getStatusCode());
+    }
+
+    // ---------------------------------------------------------------- endings
+
+    private void fail(int status, String code, String message, Long retryAfter, ExhaustionDetail detail) {
+        if (state == State.FINISHED) {
+            return;
+        }
+        reply.error(status, code, message, retryAfter, detail, tries);
+        finish(status);
+    }
+
+    private void clientGone() {
+        if (state == State.FINISHED) {
+            return;
+        }
+        UpstreamAttempt a = current;
+        if (a == null) {
+            finish(499);
+            return;
+        }
+        current = null; // what the cancelled upstream reports from now on is not this attempt's result
+        if (relay != null) {
+            relay.cancel();
+        } else {
+            a.cancel();
+        }
+        failed(a, AttemptOutcome.of(AttemptOutcome.Kind.CLIENT_CANCELLED), null, false);
+    }
+
+    private void ttfb(UpstreamAttempt a) {
+        if (ttfbMs == null && a.firstByteNanos() >= 0) {
+            ttfbMs = a.firstByteNanos() / 1_000_000;
+            metrics.ttfb(a.candidate().provider().name(), a.firstByteNanos());
+        }
+    }
+
+    private void attemptDone(UpstreamAttempt a, String outcome) {
+        long n = System.nanoTime() - a.startNanos();
+        upstreamNanos += n;
+        metrics.upstream(a.candidate().provider().name(), outcome, n);
+        if (current == a) {
+            current = null;
+        }
+    }
+
+    private void finish(int status) {
+        if (state == State.FINISHED) {
+            return;
+        }
+        boolean streamed = state == State.STREAMING;
+        state = State.FINISHED;
+        if (streamed) {
+            metrics.streamClosed();
+        }
+        long latencyMs = (System.nanoTime() - req.startNanos()) / 1_000_000;
+        metrics.request(req.endpoint().tag(), served == null ? "none" : served.model(),
+                served == null ? "none" : served.provider().name(), status);
+        Admission a = admission;
+        if (a != null && a.allowed()) {
+            if (a.lease() != null) {
+                a.lease().release();
+            }
+            try {
+                usage.record(new UsageRecord(req.requestId(), req.key(), a.group(), req.body().model(),
+                        resolvedVia, served, tokens.prompt(),
+                        tokens.completion(), status, tries, latencyMs, ttfbMs));
+            } catch (RuntimeException e) {
+                LOG.warnf("usage record failed: %s", e.getClass().getSimpleName());
+            }
+        }
+        LOG.debugf("request finished: status=%d attempts=%d latency=%dms", status, tries, latencyMs);
+    }
+}

@@ -1,0 +1,293 @@
+package dev.switchboard.relay.proxy;
+
+import dev.switchboard.contracts.catalog.ProviderSnapshot;
+import dev.switchboard.relay.dialect.Dialect;
+import dev.switchboard.relay.limits.HeadroomTracker;
+import dev.switchboard.relay.routing.AttemptOutcome;
+import dev.switchboard.relay.routing.Candidate;
+import dev.switchboard.relay.upstream.SseScanner;
+import dev.switchboard.relay.upstream.UpstreamClient;
+import io.netty.handler.timeout.TimeoutException;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpClosedException;
+import java.net.ConnectException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * One try against one candidate, up to the moment the exchange must decide: a whole answer, the first
+ * event of a stream, or a failure with its outcome ({@link AttemptResult}, completed exactly once). Owns
+ * its timers (first byte, then idle until the answer or the first event). A pooled connection the
+ * upstream had closed before answering is re-sent on a fresh one (the keep-alive race), inside the same
+ * attempt. After a {@link AttemptResult.FirstEvent} the {@link StreamRelay} takes the response over.
+ */
+final class UpstreamAttempt {
+
+    private static final Logger LOG = Logger.getLogger(UpstreamAttempt.class);
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+    private static final int MAX_JSON_BODY = 64 * 1024 * 1024;
+    /** The pool may hold several connections the upstream closed at once; each stale one costs a re-send. */
+    private static final int MAX_STALE_RETRIES = 3;
+
+    /** What to send: the candidate, its dialect, the prepared body and the client's headers. */
+    record Plan(Candidate candidate, Dialect dialect, String path, Buffer payload, MultiMap clientHeaders,
+            String requestId, StreamTap.Feed feed) {
+    }
+
+    private enum Phase { SENDING, READING, DECIDED }
+
+    private final Plan plan;
+    private final UpstreamClient client;
+    private final HeadroomTracker headroom;
+    private final OnContext on;
+    private final QuietTimer timer;
+    private final Promise<AttemptResult> result = Promise.promise();
+    private final long startNanos = System.nanoTime();
+    private Phase phase = Phase.SENDING;
+    private HttpClientRequest request;
+    private HttpClientResponse response;
+    private StreamTap tap;
+    private SseScanner scanner;
+    private Buffer pending;
+    private long firstByteNanos = -1;
+    private Runnable afterDecision;
+
+    UpstreamAttempt(Plan plan, UpstreamClient client, HeadroomTracker headroom, QuietTimer timer, OnContext on) {
+        this.plan = plan;
+        this.client = client;
+        this.headroom = headroom;
+        this.timer = timer;
+        this.on = on;
+    }
+
+    Future<AttemptResult> start() {
+        headroom.onRequest(plan.candidate().key());
+        send(0);
+        return result.future();
+    }
+
+    Candidate candidate() {
+        return plan.candidate();
+    }
+
+    long startNanos() {
+        return startNanos;
+    }
+
+    /** Nanoseconds from the start to the first response byte (headers of a JSON answer, first event of a stream); -1 before. */
+    long firstByteNanos() {
+        return firstByteNanos;
+    }
+
+    /** Ends the upstream exchange (the client left, or the answer is no longer wanted). */
+    void cancel() {
+        timer.cancel();
+        if (request != null) {
+            request.reset();
+        }
+    }
+
+    /** After a {@link AttemptResult.FirstEvent}: the live response, its scanner and tap, for the stream relay. */
+    HttpClientResponse response() {
+        return response;
+    }
+
+    /** After the decision: what to do when the connection fails (the stream relay's cut). */
+    void onConnectionError(Runnable r) {
+        afterDecision = r;
+    }
+
+    QuietTimer timer() {
+        return timer;
+    }
+
+    SseScanner scanner() {
+        return scanner;
+    }
+
+    StreamTap tap() {
+        return tap;
+    }
+
+    private void send(int staleRetries) {
+        ProviderSnapshot provider = plan.candidate().provider();
+        client.open(provider, plan.candidate().key(), plan.path(), plan.clientHeaders(), plan.requestId())
+                .onComplete(ar -> on.run(() -> {
+                    if (phase == Phase.DECIDED) {
+                        if (ar.succeeded()) {
+                            ar.result().reset();
+                        }
+                        return;
+                    }
+                    if (ar.failed()) {
+                        fail(AttemptOutcome.of(connectKind(ar.cause())));
+                        return;
+                    }
+                    HttpClientRequest req = ar.result();
+                    request = req;
+                    req.exceptionHandler(err -> on.run(() -> {
+                        if (phase == Phase.DECIDED) {
+                            if (afterDecision != null) {
+                                afterDecision.run();
+                            }
+                        } else if (!resentStale(err, staleRetries)) {
+                            fail(AttemptOutcome.of(response == null ? connectKind(err) : AttemptOutcome.Kind.STREAM_ERROR));
+                        }
+                    }));
+                    timer.arm(provider.timeouts().firstByteMs(), AttemptOutcome.Kind.FIRST_BYTE_TIMEOUT,
+                            () -> fail(AttemptOutcome.of(AttemptOutcome.Kind.FIRST_BYTE_TIMEOUT)));
+                    req.response().onComplete(rar -> on.run(() -> {
+                        if (phase == Phase.DECIDED) {
+                            return;
+                        }
+                        if (rar.failed()) {
+                            if (!resentStale(rar.cause(), staleRetries)) {
+                                fail(AttemptOutcome.of(connectKind(rar.cause())));
+                            }
+                        } else {
+                            onResponse(rar.result());
+                        }
+                    }));
+                    req.end(plan.payload());
+                }));
+    }
+
+    /** A pooled connection the upstream closed before any response byte: re-send on a fresh connection. */
+    private boolean resentStale(Throwable err, int staleRetries) {
+        if (staleRetries >= MAX_STALE_RETRIES || response != null || !(err instanceof HttpClosedException)) {
+            return false;
+        }
+        timer.cancel();
+        request = null;
+        LOG.debugf("upstream closed a pooled connection before answering; re-sending %s", plan.candidate().label());
+        send(staleRetries + 1);
+        return true;
+    }
+
+    private void onResponse(HttpClientResponse resp) {
+        phase = Phase.READING;
+        response = resp;
+        Map<String, String> headers = lowerCase(resp.headers());
+        headroom.observe(plan.candidate().key(), plan.dialect().rateLimits(headers));
+        int status = resp.statusCode();
+        String contentType = resp.getHeader("content-type");
+        if (status < 200 || status >= 300) {
+            readError(resp, status, contentType, headers);
+        } else if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
+            readFirstEvent(resp);
+        } else {
+            readAnswer(resp, status, contentType);
+        }
+    }
+
+    private void readError(HttpClientResponse resp, int status, String contentType, Map<String, String> headers) {
+        Buffer err = Buffer.buffer();
+        resp.handler(chunk -> {
+            if (err.length() < MAX_ERROR_BODY) {
+                err.appendBuffer(chunk);
+            }
+        });
+        resp.exceptionHandler(e -> on.run(() -> fail(AttemptOutcome.http(status, err.toString(), headers))));
+        resp.endHandler(v -> on.run(() -> decide(new AttemptResult.Failed(
+                AttemptOutcome.http(status, err.toString(), headers), contentType))));
+    }
+
+    private void readAnswer(HttpClientResponse resp, int status, String contentType) {
+        firstByteNanos = System.nanoTime() - startNanos;
+        armIdle();
+        Buffer whole = Buffer.buffer();
+        resp.handler(chunk -> {
+            timer.touch();
+            whole.appendBuffer(chunk);
+            if (whole.length() > MAX_JSON_BODY) {
+                resp.request().reset();
+            }
+        });
+        resp.exceptionHandler(e -> on.run(() -> fail(AttemptOutcome.of(AttemptOutcome.Kind.STREAM_ERROR))));
+        resp.endHandler(v -> on.run(() -> decide(new AttemptResult.Answered(status, contentType, whole))));
+    }
+
+    /** Holds the bytes until the first complete event says whether this upstream really serves. */
+    private void readFirstEvent(HttpClientResponse resp) {
+        tap = new StreamTap(plan.dialect(), plan.feed());
+        scanner = new SseScanner(tap, tap.captures());
+        pending = Buffer.buffer();
+        resp.handler(chunk -> {
+            if (phase == Phase.DECIDED) {
+                return;
+            }
+            if (!tap.captures()) {
+                pending.appendBuffer(chunk);
+            }
+            scanner.feed(chunk);
+            if (tap.captures()) {
+                pending.appendBuffer(tap.drain());
+            }
+            if (!tap.sawEvent()) {
+                armIdle();
+                return;
+            }
+            firstByteNanos = System.nanoTime() - startNanos;
+            if (tap.firstIsError()) {
+                fail(new AttemptOutcome(AttemptOutcome.Kind.STREAM_ERROR, 0, tap.firstData(), Map.of()));
+            } else {
+                decide(new AttemptResult.FirstEvent(pending));
+            }
+        });
+        resp.exceptionHandler(e -> on.run(() -> fail(AttemptOutcome.of(AttemptOutcome.Kind.STREAM_ERROR))));
+        // the upstream ended before a single complete event
+        resp.endHandler(v -> on.run(() -> fail(
+                new AttemptOutcome(AttemptOutcome.Kind.STREAM_ERROR, 0, pending.toString(), Map.of()))));
+        armIdle();
+    }
+
+    private void armIdle() {
+        timer.arm(plan.candidate().provider().timeouts().idleMs(), AttemptOutcome.Kind.IDLE_TIMEOUT,
+                () -> fail(AttemptOutcome.of(AttemptOutcome.Kind.IDLE_TIMEOUT)));
+    }
+
+    private void fail(AttemptOutcome outcome) {
+        if (phase != Phase.DECIDED && request != null && outcome.kind() != AttemptOutcome.Kind.HTTP_ERROR) {
+            request.reset();
+        }
+        decide(new AttemptResult.Failed(outcome, null));
+    }
+
+    private void decide(AttemptResult r) {
+        if (phase == Phase.DECIDED) {
+            return;
+        }
+        phase = Phase.DECIDED;
+        if (!(r instanceof AttemptResult.FirstEvent)) {
+            timer.cancel();
+        }
+        result.complete(r);
+    }
+
+    private static AttemptOutcome.Kind connectKind(Throwable err) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf("upstream attempt failed before a response: %s", err == null ? null : err.getClass().getName());
+        }
+        if (err instanceof TimeoutException || err instanceof io.netty.channel.ConnectTimeoutException
+                || (err != null && err.getClass().getSimpleName().contains("Timeout"))) {
+            return AttemptOutcome.Kind.CONNECT_TIMEOUT;
+        }
+        if (err instanceof ConnectException) {
+            return AttemptOutcome.Kind.CONNECT_ERROR;
+        }
+        return AttemptOutcome.Kind.CONNECT_ERROR;
+    }
+
+    private static Map<String, String> lowerCase(MultiMap headers) {
+        Map<String, String> m = new HashMap<>();
+        headers.forEach(e -> m.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
+        return m;
+    }
+}

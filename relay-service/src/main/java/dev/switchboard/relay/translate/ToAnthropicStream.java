@@ -8,7 +8,7 @@ import java.util.Map;
  * Writes Anthropic stream events: {@code message_start} exactly once; each run of text, of thinking, and each tool
  * call its own content block with dense indexes from 0 ({@code content_block_start}, deltas,
  * {@code content_block_stop}), one block open at a time as Anthropic itself streams; the finish closes the open
- * block; {@code message_delta} (stop reason, final usage) and {@code message_stop} at the end. Never {@code [DONE]}.
+ * block (a tool call that got no argument fragment gets {@code {}} first); {@code message_delta} (stop reason, final usage) and {@code message_stop} at the end. Never {@code [DONE]}.
  */
 final class ToAnthropicStream extends StreamEncoder {
 
@@ -21,6 +21,8 @@ final class ToAnthropicStream extends StreamEncoder {
     private Kind openKind;
     /** Tool number → its block index. */
     private final Map<Integer, Integer> blockOfTool = new HashMap<>();
+    /** The open tool block has had an arguments fragment. */
+    private boolean openToolHasArguments;
 
     ToAnthropicStream(StreamSettings s) {
         super(s);
@@ -64,6 +66,7 @@ final class ToAnthropicStream extends StreamEncoder {
         block.putObject("input");
         open(Kind.TOOL, block, out);
         blockOfTool.put(tool, open);
+        openToolHasArguments = false;
     }
 
     @Override
@@ -72,6 +75,7 @@ final class ToAnthropicStream extends StreamEncoder {
         if (block == null || block != open) {
             return false;
         }
+        openToolHasArguments = true;
         delta(Json.object().put("type", "input_json_delta").put("partial_json", fragment), out);
         return true;
     }
@@ -114,6 +118,10 @@ final class ToAnthropicStream extends StreamEncoder {
 
     private void closeOpen(Sink out) {
         if (open >= 0) {
+            if (openKind == Kind.TOOL && !openToolHasArguments) {
+                // a call without arguments: say {} so accumulators that parse the fragments get an object
+                delta(Json.object().put("type", "input_json_delta").put("partial_json", "{}"), out);
+            }
             out.event("content_block_stop", Json.write(Json.object().put("type", "content_block_stop").put("index", open)));
             open = -1;
             openKind = null;

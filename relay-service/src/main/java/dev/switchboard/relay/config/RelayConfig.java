@@ -125,6 +125,13 @@ public interface RelayConfig {
         @WithDefault("true")
         boolean streamUsage();
 
+        /**
+         * {@code max_tokens} sent to an Anthropic-protocol upstream serving an OpenAI-dialect request that set
+         * none (Anthropic requires it).
+         */
+        @WithDefault("4096")
+        int translationMaxTokens();
+
         /** Upstream connection pool size per provider. */
         @WithDefault("256")
         int poolSize();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.contracts.catalog.ProviderSnapshot;
 import dev.switchboard.relay.routing.RateLimits;
+import dev.switchboard.relay.translate.Wire;
 import dev.switchboard.relay.upstream.RequestBody;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -25,6 +26,16 @@ public final class AnthropicMessages implements Dialect {
     @Override
     public String wire() {
         return ProviderSnapshot.ANTHROPIC;
+    }
+
+    @Override
+    public Wire translationWire() {
+        return Wire.ANTHROPIC_MESSAGES;
+    }
+
+    @Override
+    public String chatPath() {
+        return "/v1/messages";
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.contracts.catalog.ProviderSnapshot;
 import dev.switchboard.relay.routing.RateLimits;
+import dev.switchboard.relay.translate.Wire;
 import dev.switchboard.relay.upstream.RequestBody;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -33,6 +34,12 @@ public sealed interface Dialect permits OpenAiChat, AnthropicMessages {
 
     /** The catalog protocol name. */
     String wire();
+
+    /** This protocol in the translation package's terms. */
+    Wire translationWire();
+
+    /** The chat path of an upstream of this protocol, where a translated chat request goes. */
+    String chatPath();
 
     /** Adds the provider credential and the protocol's mandatory headers; a null secret adds no credential. */
     void authorize(MultiMap headers, String secret);

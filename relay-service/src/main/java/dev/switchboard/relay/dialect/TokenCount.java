@@ -25,6 +25,12 @@ public final class TokenCount {
         completion = value;
     }
 
+    /** Both counts at once, from usage already in the client's terms (a translated answer's). */
+    public void set(long promptTokens, long completionTokens) {
+        prompt = promptTokens;
+        completion = completionTokens;
+    }
+
     public long total() {
         return prompt + completion;
     }

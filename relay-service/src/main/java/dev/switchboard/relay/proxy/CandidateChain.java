@@ -60,6 +60,12 @@ final class CandidateChain {
         metrics.skip(Skip.PROBE_IN_FLIGHT);
     }
 
+    /** The candidate speaks the other protocol and the request uses what it cannot express: nothing was sent. */
+    void untranslatable(Candidate c, String why) {
+        skips.add(new Skip(c.provider().name(), c.model(), c.keyLabel(), Skip.UNTRANSLATABLE, why));
+        metrics.skip(Skip.UNTRANSLATABLE);
+    }
+
     void failed(Candidate c, int status, String reason, long durationMs) {
         attempts.add(new Attempt(c.provider().name(), c.model(), c.keyLabel(), status, reason, durationMs));
     }

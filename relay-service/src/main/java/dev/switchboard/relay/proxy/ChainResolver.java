@@ -52,7 +52,7 @@ final class ChainResolver {
         CatalogIndex index = loaded.index();
         long now = System.currentTimeMillis();
         Resolution resolution = loaded.resolver().resolve(new ResolveRequest(model, group, endpoint.dialect().wire(),
-                cooldowns, headroom, now));
+                cooldowns, headroom, now, endpoint.translates()));
         if (resolution.resolvedVia() != null && resolution.resolvedVia().startsWith("route:")) {
             index.route(model).map(RouteSnapshot::id).ifPresent(routeHits::hit);
         }

@@ -3,6 +3,8 @@ package dev.switchboard.relay.proxy;
 import dev.switchboard.relay.dialect.Dialect;
 import dev.switchboard.relay.dialect.ExhaustionDetail;
 import dev.switchboard.relay.routing.Candidate;
+import dev.switchboard.relay.translate.TranslationException;
+import dev.switchboard.relay.translate.Translator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -26,8 +28,12 @@ final class ClientReply {
         return !out.headWritten() && !out.closed();
     }
 
-    void served(Candidate c, int status, int attempts) {
+    /** @param translated the translation direction, null when the candidate speaks the client's protocol */
+    void served(Candidate c, int status, int attempts, String translated) {
         out.setStatusCode(status);
+        if (translated != null) {
+            out.putHeader("x-switchboard-translated", translated);
+        }
         out.putHeader("x-switchboard-provider", c.provider().name());
         out.putHeader("x-switchboard-model", c.model());
         out.putHeader("x-switchboard-attempts", Integer.toString(attempts));
@@ -53,6 +59,16 @@ final class ClientReply {
             out.putHeader("retry-after", Long.toString(retryAfter));
         }
         out.end(Buffer.buffer(dialect.errorBody(status, code, message, detail)));
+    }
+
+    /** The 400 for a request no candidate could be sent without what its translation cannot express. */
+    void refused(int status, TranslationException e, Dialect client) {
+        if (!open()) {
+            return;
+        }
+        out.setStatusCode(status);
+        out.putHeader("content-type", "application/json");
+        out.end(Translator.error(client.translationWire(), e));
     }
 
     /** Ends a committed stream with the explicit error event. */

@@ -39,4 +39,9 @@ public enum Endpoint {
     public boolean streams() {
         return streams;
     }
+
+    /** Whether a candidate of the other protocol can serve it, translated (chat: yes; embeddings have no Anthropic counterpart). */
+    public boolean translates() {
+        return this != EMBEDDINGS;
+    }
 }

@@ -15,7 +15,10 @@ import dev.switchboard.relay.routing.FailureClassifier;
 import dev.switchboard.relay.upstream.RequestBody;
 import dev.switchboard.relay.usage.UsageRecord;
 import dev.switchboard.relay.usage.UsageRecorder;
+import dev.switchboard.relay.translate.TranslationException;
+import dev.switchboard.relay.translate.Translator;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import org.jboss.logging.Logger;
@@ -61,7 +64,9 @@ final class Exchange {
     private UpstreamAttempt current;
     private StreamRelay relay;
     private Candidate served;
-    private TokenCount tokens = new TokenCount();
+    private final TokenCount tokens = new TokenCount();
+    private StreamTap streamTap;
+    private TranslationException refusal;
     private Long ttfbMs;
 
     Exchange(ClientRequest req, HttpServerResponse out, LimitService limits, ChainResolver resolver,
@@ -123,7 +128,10 @@ final class Exchange {
             return;
         }
         Candidate c = chain.next(System.currentTimeMillis());
-        if (c == null) {
+        if (c == null && refusal != null && tries == 0) { // every candidate that could serve would need what it cannot translate
+            reply.refused(refusal.status(), refusal, req.endpoint().dialect());
+            finish(refusal.status());
+        } else if (c == null) {
             CandidateChain.Exhausted ex = chain.exhausted(req.body().model(), cooldowns, System.currentTimeMillis());
             fail(ex.status(), ex.code(), ex.message(), ex.retryAfterSeconds(), ex.detail());
         } else if (c.probeScope() != null) {
@@ -151,8 +159,16 @@ final class Exchange {
     }
 
     private void attempt(Candidate c) {
+        UpstreamAttempt a;
+        try {
+            a = attempts.create(req, c, on);
+        } catch (TranslationException e) {
+            chain.untranslatable(c, e.getMessage());
+            refusal = refusal == null ? e : refusal;
+            next();
+            return;
+        }
         tries++;
-        UpstreamAttempt a = attempts.create(req, c, on);
         current = a;
         a.start().onComplete(ar -> on.run(() -> decided(a, ar.result())));
     }
@@ -170,23 +186,36 @@ final class Exchange {
     }
 
     private void answered(UpstreamAttempt a, AttemptResult.Answered r) {
+        Translation t = a.translation();
+        Buffer body = r.body();
+        String contentType = r.contentType() == null ? "application/json" : r.contentType();
+        if (t == null) {
+            Dialect.of(a.candidate().provider().protocol()).readAnswerUsage(body.getBytes(), tokens);
+        } else {
+            try {
+                body = t.answer(body, tokens);
+                contentType = "application/json";
+            } catch (TranslationException e) { // an answer the client's dialect cannot carry: try the next
+                failed(a, new AttemptOutcome(AttemptOutcome.Kind.STREAM_ERROR, 0, null, null), null, false);
+                return;
+            }
+        }
         attemptDone(a, "ok");
         served = a.candidate();
         cooldowns.onSuccess(served);
-        Dialect.of(served.provider().protocol()).readAnswerUsage(r.body().getBytes(), tokens);
-        reply.served(served, r.status(), tries);
-        reply.out().putHeader("content-type", r.contentType() == null ? "application/json" : r.contentType());
+        reply.served(served, r.status(), tries, t == null ? null : t.direction());
+        reply.out().putHeader("content-type", contentType);
         metrics.overhead(req.endpoint().tag(), System.nanoTime() - req.startNanos() - upstreamNanos);
-        reply.out().end(r.body());
+        reply.out().end(body);
         finish(r.status());
     }
 
     private void streamStarted(UpstreamAttempt a, AttemptResult.FirstEvent r) {
         state = State.STREAMING;
         served = a.candidate();
-        tokens = a.tap().tokens();
+        streamTap = a.tap();
         metrics.streamOpened();
-        reply.served(served, 200, tries);
+        reply.served(served, 200, tries, a.translation() == null ? null : a.translation().direction());
         reply.startStream();
         cooldowns.onSuccess(served);
         relay = new StreamRelay(a, reply.out(), vertx, on, end -> streamEnded(a, end));
@@ -234,7 +263,7 @@ final class Exchange {
                     : "The upstream connection failed mid-stream; the response is incomplete", !errorForwarded);
             finish(502);
         } else if (d.action() == FailoverDecision.Action.RELAY) {
-            relayError(c, outcome, contentType);
+            relayError(a, outcome, contentType);
         } else {
             metrics.failover(c.provider().name(), d.reason());
             LOG.debugf("attempt %s failed (%s), trying the next candidate", c.label(), d.reason());
@@ -243,12 +272,21 @@ final class Exchange {
     }
 
     /** The classifier wants the upstream's own error in front of the client (a 400 about the request, say). */
-    private void relayError(Candidate c, AttemptOutcome outcome, String contentType) {
-        served = c;
+    private void relayError(UpstreamAttempt a, AttemptOutcome outcome, String contentType) {
+        served = a.candidate();
         HttpServerResponse out = reply.out();
-        reply.served(c, outcome.status() == 0 ? 502 : outcome.status(), tries);
+        int status = outcome.status() == 0 ? 502 : outcome.status();
+        String body = outcome.body() == null ? "" : outcome.body();
+        Translation t = a.translation();
+        if (t != null) { // in the client's shape
+            Translator.TranslatedError te = t.error(status, body);
+            status = te.status();
+            body = te.body();
+            contentType = null;
+        }
+        reply.served(served, status, tries, t == null ? null : t.direction());
         out.putHeader("content-type", contentType == null || outcome.status() == 0 ? "application/json" : contentType);
-        out.end(outcome.body() == null ? "" : outcome.body());
+        out.end(body);
         finish(out.getStatusCode());
     }
 
@@ -313,10 +351,11 @@ final class Exchange {
             if (a.lease() != null) {
                 a.lease().release();
             }
+            TokenCount used = streamTap != null ? streamTap.tokens() : tokens;
             try {
                 usage.record(new UsageRecord(req.requestId(), req.key(), a.group(), req.body().model(),
-                        resolvedVia, served, tokens.prompt(),
-                        tokens.completion(), status, tries, latencyMs, ttfbMs));
+                        resolvedVia, served, used.prompt(),
+                        used.completion(), status, tries, latencyMs, ttfbMs));
             } catch (RuntimeException e) {
                 LOG.warnf("usage record failed: %s", e.getClass().getSimpleName());
             }

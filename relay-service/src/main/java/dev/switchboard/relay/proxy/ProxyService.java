@@ -46,7 +46,7 @@ public class ProxyService {
         RelayConfig.Request r = config.request();
         this.settings = new HopSettings(r.maxAttempts(), r.deadline(), r.maxStream(), r.streamUsage());
         this.resolver = new ChainResolver(catalog, cooldowns, headroom, routeHits, metrics, settings);
-        this.attempts = new AttemptFactory(upstream, headroom, vertx, settings.streamUsage());
+        this.attempts = new AttemptFactory(upstream, headroom, vertx, settings.streamUsage(), r.translationMaxTokens());
         this.classifier = new FailureClassifier(failover);
     }
 

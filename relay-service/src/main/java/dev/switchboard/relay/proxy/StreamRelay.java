@@ -65,7 +65,7 @@ final class StreamRelay {
             if (ended || out.closed()) {
                 return;
             }
-            Buffer toWrite = tap.captures() ? tap.drain() : chunk;
+            Buffer toWrite = tap.rewrites() ? tap.drain() : chunk;
             if (toWrite.length() > 0) {
                 out.write(toWrite);
                 if (out.writeQueueFull()) {
@@ -77,8 +77,7 @@ final class StreamRelay {
         });
         resp.exceptionHandler(e -> on.run(this::cut));
         attempt.onConnectionError(this::cut);
-        resp.endHandler(v -> on.run(() -> end(tap.completed() ? new End.Completed()
-                : new End.Broken(AttemptOutcome.of(AttemptOutcome.Kind.STREAM_ERROR), tap.sawError()))));
+        resp.endHandler(v -> on.run(this::upstreamEnded));
         attempt.timer().arm(idleMs, AttemptOutcome.Kind.IDLE_TIMEOUT, this::idle);
         if (limited) {
             maxStreamTimer = vertx.setTimer(Math.max(1, maxStreamLeftMs), id -> on.run(() -> {
@@ -93,6 +92,19 @@ final class StreamRelay {
         ended = true;
         stopTimers();
         attempt.cancel();
+    }
+
+    private void upstreamEnded() {
+        if (ended) {
+            return;
+        }
+        tap.onCleanEnd();
+        Buffer rest = tap.drain();
+        if (rest.length() > 0 && !out.closed()) {
+            out.write(rest);
+        }
+        end(tap.completed() ? new End.Completed()
+                : new End.Broken(AttemptOutcome.of(AttemptOutcome.Kind.STREAM_ERROR), tap.sawError()));
     }
 
     private void idle() {

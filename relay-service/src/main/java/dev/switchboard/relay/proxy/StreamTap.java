@@ -3,6 +3,9 @@ package dev.switchboard.relay.proxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.relay.dialect.Dialect;
 import dev.switchboard.relay.dialect.TokenCount;
+import dev.switchboard.relay.translate.Sink;
+import dev.switchboard.relay.translate.StreamTranslator;
+import dev.switchboard.relay.translate.Usage;
 import dev.switchboard.relay.upstream.SseScanner;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -11,14 +14,18 @@ import java.io.IOException;
  * Watches one upstream stream event by event, in the upstream's dialect: the first event, the regular
  * end, in-band errors and the usage. In {@link Feed#RAW} the client gets the upstream's chunks as they
  * came and the tap only watches (the measured fast path: no per-event copy); in {@link Feed#FILTERED}
- * it keeps each event's raw bytes for the client except the usage-only chunk the client did not ask for.
+ * it keeps each event's raw bytes for the client except the usage-only chunk the client did not ask for;
+ * in {@link Feed#TRANSLATED} each upstream event goes through the attempt's {@link StreamTranslator} and
+ * the client gets what it writes, in the client's dialect.
  */
 final class StreamTap implements SseScanner.Listener {
 
-    enum Feed { RAW, FILTERED }
+    enum Feed { RAW, FILTERED, TRANSLATED }
 
     private final Dialect upstream;
     private final Feed feed;
+    private final StreamTranslator translator;
+    private final Sink sink = this::keep;
     private final TokenCount tokens = new TokenCount();
     private Buffer kept;
     private boolean sawEvent;
@@ -27,14 +34,25 @@ final class StreamTap implements SseScanner.Listener {
     private boolean terminal;
     private boolean errorEvent;
 
-    StreamTap(Dialect upstream, Feed feed) {
+    /** @param translator for {@link Feed#TRANSLATED}, else null */
+    StreamTap(Dialect upstream, Feed feed, StreamTranslator translator) {
         this.upstream = upstream;
         this.feed = feed;
-        this.kept = feed == Feed.FILTERED ? Buffer.buffer() : null;
+        this.translator = translator;
+        this.kept = feed == Feed.RAW ? null : Buffer.buffer();
+    }
+
+    private void keep(String name, String data) {
+        kept.appendString(Sink.render(name, data));
     }
 
     /** Whether the scanner must hand over each event's raw bytes. */
-    boolean captures() {
+    boolean needsRaw() {
+        return feed == Feed.FILTERED;
+    }
+
+    /** Whether the client gets {@link #drain()} instead of the upstream's chunks. */
+    boolean rewrites() {
         return feed != Feed.RAW;
     }
 
@@ -45,6 +63,13 @@ final class StreamTap implements SseScanner.Listener {
             sawEvent = true;
             firstData = data;
             firstIsError = error;
+        }
+        if (translator != null) {
+            if (!(firstIsError && !errorEvent)) { // a first event that is an error fails over unseen: not translated
+                translator.onEvent(event, data, sink);
+            }
+            errorEvent |= error;
+            return;
         }
         errorEvent |= error;
         if (upstream.isTerminal(event, data)) {
@@ -60,7 +85,7 @@ final class StreamTap implements SseScanner.Listener {
         }
     }
 
-    /** FILTERED: the client bytes gathered since the last call; RAW: empty (the caller forwards the chunk). */
+    /** FILTERED, TRANSLATED: the client bytes gathered since the last call; RAW: empty (the caller forwards the chunk). */
     Buffer drain() {
         if (kept == null || kept.length() == 0) {
             return Buffer.buffer(0);
@@ -82,8 +107,18 @@ final class StreamTap implements SseScanner.Listener {
         return firstData;
     }
 
-    /** The protocol's regular end arrived and no in-band error came before it. */
+    /** The upstream closed cleanly: a translator writes the closing events still missing after a finish. */
+    void onCleanEnd() {
+        if (translator != null) {
+            translator.onEnd(sink);
+        }
+    }
+
+    /** The protocol's regular end arrived (for a translation: the client's stream was properly ended) and no in-band error came before it. */
     boolean completed() {
+        if (translator != null) {
+            return translator.complete() && !translator.errored();
+        }
         return terminal && !errorEvent;
     }
 
@@ -92,7 +127,12 @@ final class StreamTap implements SseScanner.Listener {
         return errorEvent;
     }
 
+    /** The usage as the client sees it. */
     TokenCount tokens() {
+        if (translator != null) {
+            Usage u = translator.usage();
+            tokens.set(u.promptTokensOpenAi(), u.outputTokens());
+        }
         return tokens;
     }
 

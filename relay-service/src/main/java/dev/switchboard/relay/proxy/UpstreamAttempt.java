@@ -38,7 +38,7 @@ final class UpstreamAttempt {
 
     /** What to send: the candidate, its dialect, the prepared body and the client's headers. */
     record Plan(Candidate candidate, Dialect dialect, String path, Buffer payload, MultiMap clientHeaders,
-            String requestId, StreamTap.Feed feed) {
+            String requestId, StreamTap.Feed feed, Translation translation) {
     }
 
     private enum Phase { SENDING, READING, DECIDED }
@@ -75,6 +75,11 @@ final class UpstreamAttempt {
 
     Candidate candidate() {
         return plan.candidate();
+    }
+
+    /** The translation of this attempt, null when the candidate speaks the client's protocol. */
+    Translation translation() {
+        return plan.translation();
     }
 
     long startNanos() {
@@ -216,18 +221,19 @@ final class UpstreamAttempt {
 
     /** Holds the bytes until the first complete event says whether this upstream really serves. */
     private void readFirstEvent(HttpClientResponse resp) {
-        tap = new StreamTap(plan.dialect(), plan.feed());
-        scanner = new SseScanner(tap, tap.captures());
+        tap = new StreamTap(plan.dialect(), plan.feed(),
+                plan.translation() == null ? null : plan.translation().stream());
+        scanner = new SseScanner(tap, tap.needsRaw());
         pending = Buffer.buffer();
         resp.handler(chunk -> {
             if (phase == Phase.DECIDED) {
                 return;
             }
-            if (!tap.captures()) {
+            if (!tap.rewrites()) {
                 pending.appendBuffer(chunk);
             }
             scanner.feed(chunk);
-            if (tap.captures()) {
+            if (tap.rewrites()) {
                 pending.appendBuffer(tap.drain());
             }
             if (!tap.sawEvent()) {

@@ -262,8 +262,9 @@ public class TenantRoutes {
                 return;
             }
             String protocol = protocolParam(rc);
+            // chat endpoints are served by either protocol: a candidate of the other one is translated
             Resolution r = loaded.resolver().resolve(new ResolveRequest(body.model(), key.group(), protocol, cooldowns,
-                    headroom, System.currentTimeMillis()));
+                    headroom, System.currentTimeMillis(), true));
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", r.requestedModel());
             doc.put("protocol", protocol);
@@ -280,6 +281,8 @@ public class TenantRoutes {
                 m.put("key", c.keyLabel());
                 m.put("via", c.via());
                 m.put("half_open", c.probeScope() != null);
+                m.put("translated", protocol.equals(c.provider().protocol()) ? null
+                        : protocol + "->" + c.provider().protocol());
                 candidates.add(m);
             }
             doc.put("candidates", candidates);

@@ -9,7 +9,16 @@ import dev.switchboard.contracts.auth.GroupSnapshot;
  * @param protocol the endpoint's protocol, openai | anthropic; null = do not check
  * @param cooldowns null = nothing cooling
  * @param headroom null = {@link HeadroomView#NONE}
+ * @param translates candidates of the other protocol can serve (they are translated): they stay in the
+ *        chain instead of being skipped as {@code protocol_mismatch}; where the order is the catalog's rather
+ *        than the operator's (a model name several providers list), those speaking {@code protocol} come first
  */
 public record ResolveRequest(String model, GroupSnapshot group, String protocol, CooldownView cooldowns,
-        HeadroomView headroom, long nowMs) {
+        HeadroomView headroom, long nowMs, boolean translates) {
+
+    /** Without translation: a candidate of another protocol is a {@code protocol_mismatch}. */
+    public ResolveRequest(String model, GroupSnapshot group, String protocol, CooldownView cooldowns,
+            HeadroomView headroom, long nowMs) {
+        this(model, group, protocol, cooldowns, headroom, nowMs, false);
+    }
 }

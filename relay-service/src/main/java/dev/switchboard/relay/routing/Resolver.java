@@ -187,6 +187,19 @@ public final class Resolver {
         if (providers.isEmpty()) {
             return null;
         }
+        if (ctx.translates && ctx.protocol != null) { // the catalog's order: the providers needing no translation first
+            for (ProviderSnapshot p : providers) {
+                if (ctx.protocol.equalsIgnoreCase(p.protocol())) {
+                    addPair(ctx, p, name, via, null, 0);
+                }
+            }
+            for (ProviderSnapshot p : providers) {
+                if (!ctx.protocol.equalsIgnoreCase(p.protocol())) {
+                    addPair(ctx, p, name, via, null, 0);
+                }
+            }
+            return "model:" + name;
+        }
         for (ProviderSnapshot p : providers) {
             addPair(ctx, p, name, via, null, 0);
         }
@@ -252,7 +265,7 @@ public final class Resolver {
             ctx.skip(p.name(), model, null, Skip.DISABLED, "model is disabled");
             return;
         }
-        if (ctx.protocol != null && !ctx.protocol.equalsIgnoreCase(p.protocol())) {
+        if (ctx.protocol != null && !ctx.translates && !ctx.protocol.equalsIgnoreCase(p.protocol())) {
             ctx.skip(p.name(), model, null, Skip.PROTOCOL_MISMATCH,
                     "provider speaks " + p.protocol() + ", endpoint is " + ctx.protocol);
             return;
@@ -463,6 +476,7 @@ public final class Resolver {
         final String requested;
         final GroupRules rules;
         final String protocol;
+        final boolean translates;
         final CooldownView cooldowns;
         final HeadroomView headroom;
         final long now;
@@ -475,6 +489,7 @@ public final class Resolver {
             this.requested = r.model();
             this.rules = rules;
             this.protocol = r.protocol() == null || r.protocol().isBlank() ? null : r.protocol();
+            this.translates = r.translates();
             this.cooldowns = r.cooldowns() == CooldownView.NONE ? null : r.cooldowns();
             this.headroom = r.headroom() == null ? HeadroomView.NONE : r.headroom();
             this.now = r.nowMs();

@@ -153,6 +153,11 @@ public final class RequestBody {
         return stream;
     }
 
+    /** The body as received; shared, never to be modified (a translation parses it into its own tree). */
+    public byte[] bytes() {
+        return raw;
+    }
+
     public int length() {
         return raw.length;
     }

@@ -70,7 +70,7 @@ class MessagesAndEmbeddingsTest extends RelayTestBase {
     }
 
     @Test
-    void chatOnTheSameNameUsesTheOpenAiProviderAndExplainShowsTheProtocolMismatch() {
+    void chatOnTheSameNameUsesTheOpenAiProviderFirstAndExplainMarksTheAnthropicOneTranslated() {
         given().header("Authorization", "Bearer " + key).contentType("application/json")
                 .body("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
                 .when().post("/v1/chat/completions")
@@ -79,9 +79,11 @@ class MessagesAndEmbeddingsTest extends RelayTestBase {
                 .body("{\"model\":\"" + model + "\"}")
                 .when().post("/v1/route/explain")
                 .then().statusCode(200)
-                .body("candidates.size()", equalTo(1))
+                .body("candidates.size()", equalTo(2))
                 .body("candidates[0].provider", equalTo(openai))
-                .body("skipped.find { it.provider == '" + anthropic + "' }.reason", equalTo("protocol_mismatch"));
+                .body("candidates[0].translated", equalTo(null))
+                .body("candidates[1].provider", equalTo(anthropic))
+                .body("candidates[1].translated", equalTo("openai->anthropic"));
     }
 
     @Test

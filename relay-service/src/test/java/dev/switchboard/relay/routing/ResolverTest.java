@@ -487,6 +487,22 @@ class ResolverTest {
     }
 
     @Test
+    void withTranslationTheOtherProtocolStaysInTheChainAfterTheNativeProviders() {
+        ProviderSnapshot anthropicGpt = provider(8, "anthropic-gw", ProviderSnapshot.ANTHROPIC,
+                List.of(key(81, "k", 1)), List.of(model(801, "gpt-4o")));
+        CatalogIndex idx = catalog().providers(anthropicGpt, openaiB).index();
+
+        Resolution openai = new Resolver(idx).resolve(new ResolveRequest("gpt-4o", openGroup(), "openai",
+                CooldownView.NONE, HeadroomView.NONE, NOW, true));
+        Resolution anthropic = new Resolver(idx).resolve(new ResolveRequest("gpt-4o", openGroup(), "anthropic",
+                CooldownView.NONE, HeadroomView.NONE, NOW, true));
+
+        assertThat(labels(openai)).containsExactly("openai-b/gpt-4o/b1", "anthropic-gw/gpt-4o/k");
+        assertThat(labels(anthropic)).containsExactly("anthropic-gw/gpt-4o/k", "openai-b/gpt-4o/b1");
+        assertThat(openai.skipped()).extracting(Skip::reason).doesNotContain(Skip.PROTOCOL_MISMATCH);
+    }
+
+    @Test
     void groupPlatformLimitsProvidersAndAnyAcceptsBoth() {
         CatalogIndex idx = catalog().providers(openaiA, claude).index();
         GroupSnapshot anthropicOnly = group("anthropic", List.of(), Map.of(), false);

@@ -266,7 +266,7 @@ final class MockHandler implements Handler<HttpServerRequest> {
             return;
         }
         String model = Json.text(json, "model");
-        counts.record(ep.path, model, key);
+        counts.record(ep.path, model, key, req.headers(), body);
         Exchange ex = new Exchange(req, protocol, model == null ? "" : model);
         if (!apiKeys.contains(key)) {
             sendError(ex, 401, null, null);
@@ -500,8 +500,41 @@ final class MockHandler implements Handler<HttpServerRequest> {
                     problem(resp, 405, "use GET, POST or DELETE on /mock/faults");
                 }
             }
+            case "/mock/requests/last" -> {
+                if (m == HttpMethod.GET) {
+                    lastRequest(req, resp);
+                } else {
+                    problem(resp, 405, "use GET on /mock/requests/last");
+                }
+            }
             default -> problem(resp, 404, "no such control endpoint: " + path);
         }
+    }
+
+    /** {@code GET /mock/requests/last?model=&path=&apiKey=}: the last matching request as received. */
+    private void lastRequest(HttpServerRequest req, HttpServerResponse resp) {
+        java.util.Optional<MockCounts.Request> found = counts.lastRequest(req.getParam("path"), req.getParam("model"),
+                req.getParam("apiKey"));
+        if (found.isEmpty()) {
+            problem(resp, 404, "no request recorded for path=" + req.getParam("path") + " model="
+                    + req.getParam("model") + " apiKey=" + req.getParam("apiKey"));
+            return;
+        }
+        MockCounts.Request r = found.get();
+        resp.putHeader(HttpHeaders.CONTENT_TYPE, Protocol.JSON).end(Json.buffer(g -> {
+            g.writeStartObject();
+            g.writeStringField("path", r.path());
+            g.writeStringField("model", r.model());
+            g.writeStringField("apiKey", r.apiKey());
+            g.writeObjectFieldStart("headers");
+            for (var h : r.headers().entrySet()) {
+                g.writeStringField(h.getKey(), h.getValue());
+            }
+            g.writeEndObject();
+            g.writeFieldName("body");
+            g.writeRawValue(r.body()); // only parsed JSON objects are recorded
+            g.writeEndObject();
+        }));
     }
 
     private void addRule(HttpServerResponse resp, Buffer body) {

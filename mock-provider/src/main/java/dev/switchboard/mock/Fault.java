@@ -27,7 +27,7 @@ final class Fault {
             "no-prefill");
     private static final Set<String> VALUED = Set.of(
             "status", "retry-after", "code", "ttfb", "chunk-delay", "cut-after", "remaining", "remaining-tokens",
-            "first-token", "stall-after", "stall", "bad-event", "flap");
+            "first-token", "stall-after", "stall", "bad-event", "flap", "error-after");
 
     private final Map<String, String> params;
 
@@ -58,6 +58,8 @@ final class Fault {
     final boolean reset;
     /** 400 (in the protocol's shape) for any request whose last message is an assistant prefill. */
     final boolean noPrefill;
+    /** Streams: after this many events an in-band error event (kind from {@code status}), then the end; -1 = none. */
+    final int errorAfter;
     /** Down ({@code status}, default 503) for this many ms after the first request per model, then healthy; 0 = no flap. */
     final long flapMs;
 
@@ -94,6 +96,7 @@ final class Fault {
         this.noSentinel = params.containsKey("no-sentinel");
         this.reset = params.containsKey("reset");
         this.noPrefill = params.containsKey("no-prefill");
+        this.errorAfter = params.containsKey("error-after") ? intIn(params, "error-after", 0, 1_000_000) : -1;
         this.flapMs = params.containsKey("flap") ? intIn(params, "flap", 1, MAX_DELAY_MS) : 0;
     }
 

@@ -358,7 +358,7 @@ final class MockHandler implements Handler<HttpServerRequest> {
         boolean stream = ep != Endpoint.EMBEDDINGS && json.path("stream").asBoolean(false);
         if (f.reset && f.cutAfter < 0 && f.stallAfter < 0) {
             reset(ex);
-        } else if (f.status > 0 && !f.inbandError) {
+        } else if (f.status > 0 && !f.inbandError && !(stream && f.errorAfter >= 0)) {
             sendError(ex, f.status, f.code, f.retryAfter);
         } else if (f.malformed) {
             if (stream) {
@@ -366,6 +366,8 @@ final class MockHandler implements Handler<HttpServerRequest> {
             } else {
                 sendSuccess(ex, protocol.malformedBody(), 0);
             }
+        } else if (!stream && f.errorAfter >= 0) {
+            sendError(ex, protocol.defaultInbandStatus(), f.code, f.retryAfter);
         } else if (f.inbandError) {
             int status = f.status > 0 ? f.status : protocol.defaultInbandStatus();
             Buffer event = protocol.inbandErrorEvent(status, f.code, ex.model, ex.requestId);
@@ -504,6 +506,12 @@ final class MockHandler implements Handler<HttpServerRequest> {
             }
         }
         Buffer terminator = f.noSentinel ? null : stream.terminator();
+        if (f.errorAfter >= 0) {
+            int status = f.status > 0 ? f.status : ex.protocol.defaultInbandStatus();
+            events = new ArrayList<>(events.subList(0, Math.min(f.errorAfter, events.size())));
+            events.add(ex.protocol.inbandErrorEvent(status, f.code, ex.model, ex.requestId));
+            terminator = null;
+        }
         End end;
         int toSend;
         if (f.stallAfter >= 0 && (f.cutAfter < 0 || f.stallAfter < f.cutAfter)) {

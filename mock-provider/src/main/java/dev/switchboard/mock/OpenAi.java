@@ -245,7 +245,12 @@ final class OpenAi extends Protocol {
         long created = System.currentTimeMillis() / 1000;
         List<String> pieces = p.pieces();
         List<Buffer> events = new ArrayList<>(pieces.size() + 3);
-        events.add(chunk(p, id, created, "assistant", "", null));
+        // Like OpenAI, a tools-only answer starts with "content": null, a text answer with "".
+        events.add(p.toolCalls.isEmpty() || !p.reply.isEmpty() ? chunk(p, id, created, "assistant", "", null)
+                : delta(p, id, created, g -> {
+                    g.writeStringField("role", "assistant");
+                    g.writeNullField("content");
+                }));
         if (p.thinking != null) {
             for (String piece : Prompt.pieces(p.thinking)) {
                 events.add(delta(p, id, created, g -> g.writeStringField("reasoning_content", piece)));

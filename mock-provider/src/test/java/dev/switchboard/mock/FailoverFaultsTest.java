@@ -241,6 +241,30 @@ class FailoverFaultsTest {
         assertThat(result.data()).hasSizeLessThanOrEqualTo(2).doesNotContain("[DONE]");
     }
 
+    @Test
+    void errorAfterSendsKEventsThenAnInbandErrorAndEnds() {
+        MockClient.StreamResult openAi = client.openAiStream(chat("gpt-4o", "one two three", true),
+                FAULT, "error-after=3;status=429");
+        assertThat(openAi.status()).isEqualTo(200);
+        assertThat(openAi.failure()).isNull();
+        List<String> data = openAi.data();
+        assertThat(data).hasSize(4).doesNotContain("[DONE]");
+        assertThat(json(data.get(2)).get("choices").get(0).get("delta").get("content").asText()).isEqualTo(" one");
+        assertThat(json(data.getLast()).get("error").get("code").asText()).isEqualTo("rate_limit_exceeded");
+
+        MockClient.StreamResult anthropic = client.anthropicStream(messages("claude-haiku-4-5", "one two", true),
+                FAULT, "error-after=4");
+        assertThat(anthropic.eventNames()).containsExactly("message_start", "content_block_start", "ping",
+                "content_block_delta", "error");
+        assertThat(json(anthropic.data().getLast()).get("error").get("type").asText()).isEqualTo("overloaded_error");
+    }
+
+    @Test
+    void errorAfterWithoutStreamIsThePlainError() {
+        HttpResponse<String> resp = client.anthropic(messages("claude-haiku-4-5", "hi", false), FAULT, "error-after=2");
+        assertThat(resp.statusCode()).isEqualTo(529);
+    }
+
     // ------------------------------------------------------------------ 400s
 
     @Test

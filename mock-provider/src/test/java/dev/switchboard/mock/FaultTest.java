@@ -72,6 +72,8 @@ class FaultTest {
         assertThat(Fault.parse("stall-after=1").stallMs).isEqualTo(Fault.DEFAULT_STALL_MS);
         assertThat(Fault.NONE.stallAfter).isEqualTo(-1);
         assertThat(Fault.NONE.badEventAt).isEqualTo(-1);
+        assertThat(Fault.parse("error-after=3").errorAfter).isEqualTo(3);
+        assertThat(Fault.NONE.errorAfter).isEqualTo(-1);
     }
 
     @Test

@@ -91,7 +91,9 @@ class OpenAiAnswersTest {
         List<JsonNode> chunks = chunks(client.openAiStream(
                 chatWith(TOOLS, "weather in Paris mock-answer:tools=2,arg-chunk=4", true)));
 
-        assertThat(chunks.getFirst().get("choices").get(0).get("delta").get("role").asText()).isEqualTo("assistant");
+        JsonNode roleDelta = chunks.getFirst().get("choices").get(0).get("delta");
+        assertThat(roleDelta.get("role").asText()).isEqualTo("assistant");
+        assertThat(roleDelta.get("content").isNull()).as("a tools-only answer has null content").isTrue();
         assertThat(chunks.getLast().get("choices").get(0).get("finish_reason").asText()).isEqualTo("tool_calls");
         long fragments = chunks.stream().filter(c -> c.path("choices").path(0).path("delta").has("tool_calls")).count();
         assertThat(fragments).isGreaterThan(10);

@@ -375,4 +375,9 @@ final class Anthropic extends Protocol {
     boolean continuesPrefill() {
         return true;
     }
+
+    @Override
+    String toolCallIdPrefix() {
+        return "toolu_mock_";
+    }
 }

@@ -388,8 +388,7 @@ final class MockHandler implements Handler<HttpServerRequest> {
         Prompt prompt;
         try {
             String header = ex.req.getHeader(Answer.HEADER);
-            prompt = new Prompt(json, ex.model, header == null ? Answer.PLAIN : Answer.parse(header),
-                    protocol.continuesPrefill());
+            prompt = new Prompt(json, ex.model, header == null ? Answer.PLAIN : Answer.parse(header), protocol);
         } catch (IllegalArgumentException e) {
             sendBuffer(ex, 400, protocol.badRequest("Invalid mock answer: " + e.getMessage(), null, ex.requestId));
             return;

@@ -386,6 +386,11 @@ final class OpenAi extends Protocol {
         return false;
     }
 
+    @Override
+    String toolCallIdPrefix() {
+        return "call_mock_";
+    }
+
     /** Embeddings: one unit vector per input, derived from the input text only. */
     static Buffer embeddings(List<String> inputs, String model, int dimensions, boolean base64) {
         long chars = 0;

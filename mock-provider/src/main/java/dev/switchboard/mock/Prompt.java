@@ -56,11 +56,12 @@ final class Prompt {
 
     /**
      * @param headerAnswer    the {@code x-mock-answer} spec (the prompt's directive is laid over it)
-     * @param continuePrefill whether a trailing assistant message is continued (Anthropic) rather than
-     *                        ignored (OpenAI answers from the last user message)
+     * @param protocol     whether a trailing assistant message is continued (Anthropic) or ignored
+     *                     (OpenAI answers from the last user message), and how tool-call ids look
      * @throws IllegalArgumentException when the prompt's answer directive does not parse
      */
-    Prompt(JsonNode body, String model, Answer headerAnswer, boolean continuePrefill) {
+    Prompt(JsonNode body, String model, Answer headerAnswer, Protocol protocol) {
+        boolean continuePrefill = protocol.continuesPrefill();
         this.model = model;
         this.stream = body.path("stream").asBoolean(false);
         this.includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
@@ -135,7 +136,7 @@ final class Prompt {
         // Tool calls are only made for a fresh user turn: after tool results the answer is text,
         // so an SDK's tool round trip ends.
         List<ToolCall> calls = a.tools > 0 && results == null && !endsWithAssistant
-                ? toolCalls(body, a, userText, continuePrefill) : List.of();
+                ? toolCalls(body, a, userText, protocol.toolCallIdPrefix()) : List.of();
         if (!calls.isEmpty() && !a.withText) {
             r = "";
         }
@@ -330,7 +331,7 @@ final class Prompt {
         return null;
     }
 
-    private static List<ToolCall> toolCalls(JsonNode body, Answer a, String userText, boolean anthropic) {
+    private static List<ToolCall> toolCalls(JsonNode body, Answer a, String userText, String idPrefix) {
         List<String> names = new ArrayList<>();
         if (a.tool != null) {
             names.add(a.tool);
@@ -356,7 +357,7 @@ final class Prompt {
         List<ToolCall> calls = new ArrayList<>(a.tools);
         for (int i = 0; i < a.tools; i++) {
             String args = a.emptyArgs ? "{}" : "{\"call\":" + i + ",\"text\":" + quote(cap(userText == null ? "" : userText)) + "}";
-            String id = (anthropic ? "toolu_mock_" : "call_mock_") + seed + "_" + i;
+            String id = idPrefix + seed + "_" + i;
             calls.add(new ToolCall(i, id, names.get(i % names.size()), args));
         }
         return calls;

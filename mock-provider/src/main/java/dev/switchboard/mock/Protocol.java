@@ -67,6 +67,9 @@ abstract sealed class Protocol permits OpenAi, Anthropic {
     /** Whether a trailing assistant message is continued (a prefill) rather than ignored. */
     abstract boolean continuesPrefill();
 
+    /** Tool-call ids are this prefix, a hash of the user text and the call's index. */
+    abstract String toolCallIdPrefix();
+
     /** Retry-After seconds to send, or -1. */
     static int retryAfterSeconds(int status, String code, Integer retryAfter) {
         if (retryAfter != null) {

@@ -58,6 +58,12 @@ final class Anthropic extends Protocol {
     }
 
     private static ErrorInfo info(int status, String code, String model) {
+        if ("content_policy_violation".equals(code)) {
+            return new ErrorInfo("invalid_request_error", "Output blocked by content filtering policy");
+        }
+        if ("context_length_exceeded".equals(code)) {
+            return new ErrorInfo("invalid_request_error", "prompt is too long: 210000 tokens > 200000 maximum");
+        }
         ErrorInfo base = switch (status) {
             case 400 -> "insufficient_quota".equals(code)
                     ? new ErrorInfo("invalid_request_error", "Your credit balance is too low to access the Anthropic "
@@ -140,7 +146,12 @@ final class Anthropic extends Protocol {
     }
 
     private static String stopReason(Prompt p) {
-        return p.truncated ? "max_tokens" : "end_turn";
+        return switch (p.stop) {
+            case END -> "end_turn";
+            case MAX_TOKENS -> "max_tokens";
+            case TOOL_USE -> "tool_use";
+            case REFUSAL -> "refusal";
+        };
     }
 
     @Override
@@ -149,14 +160,33 @@ final class Anthropic extends Protocol {
             g.writeStartObject();
             messageHead(g, id, p.model);
             g.writeArrayFieldStart("content");
-            g.writeStartObject();
-            g.writeStringField("type", "text");
-            g.writeStringField("text", p.reply);
-            g.writeEndObject();
+            if (p.thinking != null) {
+                g.writeStartObject();
+                g.writeStringField("type", "thinking");
+                g.writeStringField("thinking", p.thinking);
+                g.writeStringField("signature", p.signature);
+                g.writeEndObject();
+            }
+            if (p.toolCalls.isEmpty() || !p.reply.isEmpty()) {
+                g.writeStartObject();
+                g.writeStringField("type", "text");
+                g.writeStringField("text", p.reply);
+                g.writeEndObject();
+            }
+            for (int t = 0; t < p.toolCalls.size(); t++) {
+                Prompt.ToolCall c = p.toolCalls.get(t);
+                g.writeStartObject();
+                g.writeStringField("type", "tool_use");
+                g.writeStringField("id", c.id());
+                g.writeStringField("name", c.name());
+                g.writeFieldName("input");
+                g.writeRawValue(c.arguments());
+                g.writeEndObject();
+            }
             g.writeEndArray();
             g.writeStringField("stop_reason", stopReason(p));
             g.writeNullField("stop_sequence");
-            usage(g, p.promptTokens, p.completionTokens);
+            usage(g, p, p.completionTokens);
             g.writeEndObject();
         });
     }
@@ -168,15 +198,21 @@ final class Anthropic extends Protocol {
         g.writeStringField("model", model);
     }
 
-    private static void usage(JsonGenerator g, long input, long output) throws IOException {
+    /** Anthropic usage: {@code input_tokens} excludes the cache, which has its own two fields. */
+    private static void usage(JsonGenerator g, Prompt p, long output) throws IOException {
         g.writeObjectFieldStart("usage");
-        g.writeNumberField("input_tokens", input);
-        g.writeNumberField("cache_creation_input_tokens", 0);
-        g.writeNumberField("cache_read_input_tokens", 0);
+        g.writeNumberField("input_tokens", p.promptTokens);
+        g.writeNumberField("cache_creation_input_tokens", p.answer.cacheWrite);
+        g.writeNumberField("cache_read_input_tokens", p.answer.cacheRead);
         g.writeNumberField("output_tokens", output);
         g.writeEndObject();
     }
 
+    /**
+     * The real event sequence: {@code message_start}, then each content block (thinking, text, one
+     * per tool call) with dense indexes as start, deltas, stop — {@code ping} after the first start —
+     * then {@code message_delta} (stop reason, cumulative usage) and {@code message_stop}.
+     */
     @Override
     Stream stream(Prompt p, String id) {
         List<String> pieces = p.pieces();
@@ -190,25 +226,75 @@ final class Anthropic extends Protocol {
             g.writeEndArray();
             g.writeNullField("stop_reason");
             g.writeNullField("stop_sequence");
-            usage(g, p.promptTokens, 1);
+            usage(g, p, 1);
             g.writeEndObject();
             g.writeEndObject();
         }));
-        events.add(CONTENT_BLOCK_START);
-        events.add(PING);
-        for (String piece : pieces) {
-            events.add(Json.sseEvent("content_block_delta", g -> {
-                g.writeStartObject();
-                g.writeStringField("type", "content_block_delta");
-                g.writeNumberField("index", 0);
-                g.writeObjectFieldStart("delta");
-                g.writeStringField("type", "text_delta");
-                g.writeStringField("text", piece);
-                g.writeEndObject();
+        int index = 0;
+        int firstContent = -1;
+        if (p.thinking != null) {
+            events.add(blockStart(index, g -> {
+                g.writeStringField("type", "thinking");
+                g.writeStringField("thinking", "");
+            }));
+            events.add(PING);
+            firstContent = events.size();
+            for (String piece : Prompt.pieces(p.thinking)) {
+                events.add(blockDelta(index, g -> {
+                    g.writeStringField("type", "thinking_delta");
+                    g.writeStringField("thinking", piece);
+                }));
+            }
+            events.add(blockDelta(index, g -> {
+                g.writeStringField("type", "signature_delta");
+                g.writeStringField("signature", p.signature);
+            }));
+            events.add(blockStop(index++));
+        }
+        if (p.toolCalls.isEmpty() || !p.reply.isEmpty()) {
+            int block = index++;
+            events.add(block == 0 ? CONTENT_BLOCK_START : blockStart(block, g -> {
+                g.writeStringField("type", "text");
+                g.writeStringField("text", "");
+            }));
+            if (block == 0) {
+                events.add(PING);
+            }
+            if (firstContent < 0) {
+                firstContent = events.size();
+            }
+            for (String piece : pieces) {
+                events.add(blockDelta(block, g -> {
+                    g.writeStringField("type", "text_delta");
+                    g.writeStringField("text", piece);
+                }));
+            }
+            events.add(blockStop(block));
+        }
+        for (int t = 0; t < p.toolCalls.size(); t++) {
+            Prompt.ToolCall c = p.toolCalls.get(t);
+            int block = index++;
+            events.add(blockStart(block, g -> {
+                g.writeStringField("type", "tool_use");
+                g.writeStringField("id", c.id());
+                g.writeStringField("name", c.name());
+                g.writeObjectFieldStart("input");
                 g.writeEndObject();
             }));
+            if (block == 0) {
+                events.add(PING);
+            }
+            if (firstContent < 0) {
+                firstContent = events.size();
+            }
+            for (String fragment : p.argumentFragments(c.arguments(), true)) {
+                events.add(blockDelta(block, g -> {
+                    g.writeStringField("type", "input_json_delta");
+                    g.writeStringField("partial_json", fragment);
+                }));
+            }
+            events.add(blockStop(block));
         }
-        events.add(CONTENT_BLOCK_STOP);
         events.add(Json.sseEvent("message_delta", g -> {
             g.writeStartObject();
             g.writeStringField("type", "message_delta");
@@ -216,12 +302,45 @@ final class Anthropic extends Protocol {
             g.writeStringField("stop_reason", stopReason(p));
             g.writeNullField("stop_sequence");
             g.writeEndObject();
-            g.writeObjectFieldStart("usage");
-            g.writeNumberField("output_tokens", p.completionTokens);
-            g.writeEndObject();
+            if (p.answer.hasCache()) {
+                usage(g, p, p.completionTokens);
+            } else {
+                g.writeObjectFieldStart("usage");
+                g.writeNumberField("output_tokens", p.completionTokens);
+                g.writeEndObject();
+            }
             g.writeEndObject();
         }));
-        return new Stream(events, MESSAGE_STOP);
+        return new Stream(events, MESSAGE_STOP, firstContent);
+    }
+
+    private static Buffer blockStart(int index, Json.Body block) {
+        return Json.sseEvent("content_block_start", g -> {
+            g.writeStartObject();
+            g.writeStringField("type", "content_block_start");
+            g.writeNumberField("index", index);
+            g.writeObjectFieldStart("content_block");
+            block.write(g);
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+
+    private static Buffer blockDelta(int index, Json.Body delta) {
+        return Json.sseEvent("content_block_delta", g -> {
+            g.writeStartObject();
+            g.writeStringField("type", "content_block_delta");
+            g.writeNumberField("index", index);
+            g.writeObjectFieldStart("delta");
+            delta.write(g);
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+
+    private static Buffer blockStop(int index) {
+        return index == 0 ? CONTENT_BLOCK_STOP : Buffer.buffer(
+                "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":" + index + "}\n\n");
     }
 
     @Override
@@ -242,8 +361,23 @@ final class Anthropic extends Protocol {
     }
 
     @Override
-    Stream malformedStream() {
-        return new Stream(List.of(Buffer.buffer("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\n\n")),
-                MESSAGE_STOP);
+    Buffer malformedEvent() {
+        return Buffer.buffer("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                + "\"delta\":{\"type\":\"text_delta\",\"text\":\"Ech\n\n");
+    }
+
+    @Override
+    Buffer terminator() {
+        return MESSAGE_STOP;
+    }
+
+    @Override
+    boolean continuesPrefill() {
+        return true;
+    }
+
+    @Override
+    String toolCallIdPrefix() {
+        return "toolu_mock_";
     }
 }

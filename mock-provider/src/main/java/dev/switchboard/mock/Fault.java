@@ -18,9 +18,16 @@ final class Fault {
     /** Delays are capped so a mistyped value cannot park a test for hours. */
     static final long MAX_DELAY_MS = 600_000;
 
-    private static final Set<String> FLAGS = Set.of("hang", "malformed", "inband-error");
+    /** A stall without {@code stall=} lasts this long before the connection is closed. */
+    static final long DEFAULT_STALL_MS = 60_000;
+    /** Status of a {@code flap} fault while it is down, when no {@code status} is given. */
+    static final int DEFAULT_FLAP_STATUS = 503;
+
+    private static final Set<String> FLAGS = Set.of("hang", "malformed", "inband-error", "no-sentinel", "reset",
+            "no-prefill");
     private static final Set<String> VALUED = Set.of(
-            "status", "retry-after", "code", "ttfb", "chunk-delay", "cut-after", "remaining", "remaining-tokens");
+            "status", "retry-after", "code", "ttfb", "chunk-delay", "cut-after", "remaining", "remaining-tokens",
+            "first-token", "stall-after", "stall", "bad-event", "flap", "error-after");
 
     private final Map<String, String> params;
 
@@ -38,6 +45,23 @@ final class Fault {
     /** Value of the remaining-requests headers on a success; -1 = default. */
     final long remainingRequests;
     final long remainingTokens;
+    /** Streams: the first content event waits this long, the events before it go out at once. */
+    final long firstTokenMs;
+    /** Streams: after this many events nothing more is sent for {@link #stallMs}, then the connection closes; -1 = no stall. */
+    final int stallAfter;
+    final long stallMs;
+    /** Streams: an unparseable event is inserted after this many events; -1 = none. */
+    final int badEventAt;
+    /** Streams: the finish event (and usage) are sent, then a clean close without {@code [DONE]} / {@code message_stop}. */
+    final boolean noSentinel;
+    /** TCP RST instead of an answer (or, with {@code cut-after} / {@code stall-after}, instead of a FIN). */
+    final boolean reset;
+    /** 400 (in the protocol's shape) for any request whose last message is an assistant prefill. */
+    final boolean noPrefill;
+    /** Streams: after this many events an in-band error event (kind from {@code status}), then the end; -1 = none. */
+    final int errorAfter;
+    /** Down ({@code status}, default 503) for this many ms after the first request per model, then healthy; 0 = no flap. */
+    final long flapMs;
 
     private Fault(Map<String, String> params) {
         this.params = Collections.unmodifiableMap(params);
@@ -62,6 +86,36 @@ final class Fault {
         this.hang = params.containsKey("hang");
         this.malformed = params.containsKey("malformed");
         this.inbandError = params.containsKey("inband-error");
+        this.firstTokenMs = params.containsKey("first-token") ? intIn(params, "first-token", 0, MAX_DELAY_MS) : 0;
+        this.stallAfter = params.containsKey("stall-after") ? intIn(params, "stall-after", 0, 1_000_000) : -1;
+        this.stallMs = params.containsKey("stall") ? intIn(params, "stall", 0, MAX_DELAY_MS) : DEFAULT_STALL_MS;
+        if (params.containsKey("stall") && stallAfter < 0) {
+            throw new IllegalArgumentException("fault parameter 'stall' needs 'stall-after' (the events sent before it)");
+        }
+        this.badEventAt = params.containsKey("bad-event") ? intIn(params, "bad-event", 0, 1_000_000) : -1;
+        this.noSentinel = params.containsKey("no-sentinel");
+        this.reset = params.containsKey("reset");
+        this.noPrefill = params.containsKey("no-prefill");
+        this.errorAfter = params.containsKey("error-after") ? intIn(params, "error-after", 0, 1_000_000) : -1;
+        this.flapMs = params.containsKey("flap") ? intIn(params, "flap", 1, MAX_DELAY_MS) : 0;
+    }
+
+    /**
+     * This flap fault resolved for one request: while {@code down}, a status fault (its
+     * {@code status}, default 503); afterwards the other parameters only. Only called when
+     * {@link #flapMs} is set, so the default path allocates nothing.
+     */
+    Fault flapped(boolean down) {
+        Map<String, String> p = new LinkedHashMap<>(params);
+        p.remove("flap");
+        if (down) {
+            p.putIfAbsent("status", Integer.toString(DEFAULT_FLAP_STATUS));
+        } else {
+            p.remove("status");
+            p.remove("retry-after");
+            p.remove("code");
+        }
+        return p.isEmpty() ? NONE : new Fault(p);
     }
 
     /**

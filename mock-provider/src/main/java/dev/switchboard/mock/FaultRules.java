@@ -41,6 +41,8 @@ final class FaultRules {
     }
 
     private final CopyOnWriteArrayList<Slot> slots = new CopyOnWriteArrayList<>();
+    /** When each model first saw a {@code flap} fault (System.nanoTime); cleared with the rules. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> flapStarts = new java.util.concurrent.ConcurrentHashMap<>();
 
     void add(FaultRule rule) {
         slots.add(new Slot(rule));
@@ -48,6 +50,12 @@ final class FaultRules {
 
     void clear() {
         slots.clear();
+        flapStarts.clear();
+    }
+
+    /** When {@code model} first met a flap fault: {@code now} for its first request, the same value afterwards. */
+    long flapStart(String model, long now) {
+        return flapStarts.computeIfAbsent(model, m -> now);
     }
 
     boolean isEmpty() {

@@ -1,11 +1,18 @@
 package dev.switchboard.mock;
 
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -13,6 +20,13 @@ import java.util.concurrent.atomic.LongAdder;
  * Every provider-API request is counted (answered, faulted, unauthorised or malformed alike);
  * {@code /health} and {@code /mock/*} are not. A request without a model or key is counted
  * under the empty string.
+ *
+ * <p>Each counted combination also keeps the last request it saw (headers and body as received), so a
+ * test can assert what a relay actually sent upstream ({@link #lastRequest(String)}). Cost: the body
+ * buffer and header map the request already had are referenced, not copied, and no object is
+ * allocated per request; copies are made when a test asks. Under concurrent requests on one
+ * combination the headers and body may come from different requests — tests that assert them send
+ * one at a time.
  */
 public final class MockCounts {
 
@@ -20,16 +34,74 @@ public final class MockCounts {
     public record Entry(String path, String model, String apiKey, long count) {
     }
 
+    /**
+     * A request as the mock received it.
+     *
+     * @param headers header names lower-cased, each with its first value
+     * @param body    the raw body (UTF-8)
+     */
+    public record Request(String path, String model, String apiKey, Map<String, String> headers, String body) {
+    }
+
     private record Key(String path, String model, String apiKey) {
     }
 
-    private final ConcurrentHashMap<Key, LongAdder> counts = new ConcurrentHashMap<>();
+    private static final class Slot {
+        final LongAdder count = new LongAdder();
+        volatile long seq;
+        volatile MultiMap headers;
+        volatile Buffer body;
+    }
+
+    private final ConcurrentHashMap<Key, Slot> counts = new ConcurrentHashMap<>();
+    private final AtomicLong seq = new AtomicLong();
 
     MockCounts() {
     }
 
     void record(String path, String model, String apiKey) {
-        counts.computeIfAbsent(new Key(path, nonNull(model), nonNull(apiKey)), k -> new LongAdder()).increment();
+        counts.computeIfAbsent(new Key(path, nonNull(model), nonNull(apiKey)), k -> new Slot()).count.increment();
+    }
+
+    /** Counts the request and keeps it as the last one of its combination. */
+    void record(String path, String model, String apiKey, MultiMap headers, Buffer body) {
+        Slot slot = counts.computeIfAbsent(new Key(path, nonNull(model), nonNull(apiKey)), k -> new Slot());
+        slot.count.increment();
+        slot.headers = headers;
+        slot.body = body;
+        slot.seq = seq.incrementAndGet();
+    }
+
+    /** The last request that named {@code model} (exactly as sent), on any path and key. */
+    public Optional<Request> lastRequest(String model) {
+        return lastRequest(null, Objects.requireNonNull(model), null);
+    }
+
+    /** The last request matching every non-null argument whose body was read (a parsed chat or embeddings request). */
+    public Optional<Request> lastRequest(String path, String model, String apiKey) {
+        Key best = null;
+        Slot bestSlot = null;
+        for (Map.Entry<Key, Slot> e : counts.entrySet()) {
+            Key k = e.getKey();
+            Slot s = e.getValue();
+            if (s.body != null && (path == null || path.equals(k.path)) && (model == null || model.equals(k.model))
+                    && (apiKey == null || apiKey.equals(k.apiKey)) && (bestSlot == null || s.seq > bestSlot.seq)) {
+                best = k;
+                bestSlot = s;
+            }
+        }
+        if (bestSlot == null) {
+            return Optional.empty();
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        MultiMap h = bestSlot.headers;
+        if (h != null) {
+            for (Map.Entry<String, String> e : h) {
+                headers.putIfAbsent(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue());
+            }
+        }
+        Buffer body = bestSlot.body;
+        return Optional.of(new Request(best.path, best.model, best.apiKey, headers, body.toString(StandardCharsets.UTF_8)));
     }
 
     void reset() {
@@ -59,12 +131,12 @@ public final class MockCounts {
     /** Requests matching every non-null argument. */
     public long by(String path, String model, String apiKey) {
         long sum = 0;
-        for (Map.Entry<Key, LongAdder> e : counts.entrySet()) {
+        for (Map.Entry<Key, Slot> e : counts.entrySet()) {
             Key k = e.getKey();
             if ((path == null || path.equals(k.path))
                     && (model == null || model.equals(k.model))
                     && (apiKey == null || apiKey.equals(k.apiKey))) {
-                sum += e.getValue().sum();
+                sum += e.getValue().count.sum();
             }
         }
         return sum;
@@ -95,7 +167,7 @@ public final class MockCounts {
     public List<Entry> entries() {
         List<Entry> out = new ArrayList<>();
         counts.forEach((k, v) -> {
-            long c = v.sum();
+            long c = v.count.sum();
             if (c > 0) {
                 out.add(new Entry(k.path, k.model, k.apiKey, c));
             }

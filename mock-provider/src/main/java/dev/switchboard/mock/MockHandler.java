@@ -238,7 +238,9 @@ final class MockHandler implements Handler<HttpServerRequest> {
             return;
         }
         ex.after(f.ttfbMs, () -> {
-            if (f.status > 0) {
+            if (f.reset) {
+                reset(ex);
+            } else if (f.status > 0) {
                 sendError(ex, f.status, f.code, f.retryAfter);
             } else if (f.malformed) {
                 sendSuccess(ex, protocol.malformedBody(), 0);
@@ -266,7 +268,7 @@ final class MockHandler implements Handler<HttpServerRequest> {
             return;
         }
         String model = Json.text(json, "model");
-        counts.record(ep.path, model, key);
+        counts.record(ep.path, model, key, req.headers(), body);
         Exchange ex = new Exchange(req, protocol, model == null ? "" : model);
         if (!apiKeys.contains(key)) {
             sendError(ex, 401, null, null);
@@ -342,6 +344,10 @@ final class MockHandler implements Handler<HttpServerRequest> {
             sendBuffer(ex, 400, ex.protocol.badRequest("Invalid mock fault: " + e.getMessage(), null, ex.requestId));
             return false;
         }
+        if (fault.flapMs > 0) {
+            long now = System.nanoTime();
+            fault = fault.flapped(now - rules.flapStart(ex.model, now) < fault.flapMs * 1_000_000);
+        }
         ex.fault = fault;
         return true;
     }
@@ -350,7 +356,9 @@ final class MockHandler implements Handler<HttpServerRequest> {
         Fault f = ex.fault;
         Protocol protocol = ex.protocol;
         boolean stream = ep != Endpoint.EMBEDDINGS && json.path("stream").asBoolean(false);
-        if (f.status > 0 && !f.inbandError) {
+        if (f.reset && f.cutAfter < 0 && f.stallAfter < 0) {
+            reset(ex);
+        } else if (f.status > 0 && !f.inbandError && !(stream && f.errorAfter >= 0)) {
             sendError(ex, f.status, f.code, f.retryAfter);
         } else if (f.malformed) {
             if (stream) {
@@ -358,6 +366,8 @@ final class MockHandler implements Handler<HttpServerRequest> {
             } else {
                 sendSuccess(ex, protocol.malformedBody(), 0);
             }
+        } else if (!stream && f.errorAfter >= 0) {
+            sendError(ex, protocol.defaultInbandStatus(), f.code, f.retryAfter);
         } else if (f.inbandError) {
             int status = f.status > 0 ? f.status : protocol.defaultInbandStatus();
             Buffer event = protocol.inbandErrorEvent(status, f.code, ex.model, ex.requestId);
@@ -369,13 +379,50 @@ final class MockHandler implements Handler<HttpServerRequest> {
         } else if (ep == Endpoint.EMBEDDINGS) {
             embeddings(ex, json);
         } else {
-            Prompt prompt = new Prompt(json, ex.model);
-            String id = (protocol == ANTHROPIC ? "msg_mock_" : "chatcmpl-mock-") + ids.incrementAndGet();
-            if (prompt.stream) {
-                sendStream(ex, protocol.stream(prompt, id), prompt.promptTokens);
-            } else {
-                sendSuccess(ex, protocol.completion(prompt, id), prompt.promptTokens);
-            }
+            chat(ex, json);
+        }
+    }
+
+    private void chat(Exchange ex, JsonNode json) {
+        Protocol protocol = ex.protocol;
+        Prompt prompt;
+        try {
+            String header = ex.req.getHeader(Answer.HEADER);
+            prompt = new Prompt(json, ex.model, header == null ? Answer.PLAIN : Answer.parse(header), protocol);
+        } catch (IllegalArgumentException e) {
+            sendBuffer(ex, 400, protocol.badRequest("Invalid mock answer: " + e.getMessage(), null, ex.requestId));
+            return;
+        }
+        if (ex.fault.noPrefill && prompt.endsWithAssistant) {
+            sendBuffer(ex, 400, protocol.badRequest(Protocol.PREFILL_REJECTED, "messages", ex.requestId));
+            return;
+        }
+        String id = (protocol == ANTHROPIC ? "msg_mock_" : "chatcmpl-mock-") + ids.incrementAndGet();
+        if (prompt.stream) {
+            sendStream(ex, protocol.stream(prompt, id), prompt.promptTokens);
+        } else if (ex.fault.firstTokenMs > 0) {
+            sendLate(ex, protocol.completion(prompt, id), prompt.promptTokens);
+        } else {
+            sendSuccess(ex, protocol.completion(prompt, id), prompt.promptTokens);
+        }
+    }
+
+    /**
+     * Sends a TCP RST: SO_LINGER 0 makes the close abort the connection instead of a FIN, so the client
+     * sees "connection reset" rather than a clean end of stream.
+     */
+    private static void reset(Exchange ex) {
+        io.netty.channel.Channel channel = ((io.vertx.core.net.impl.ConnectionBase) ex.req.connection()).channel();
+        channel.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+        channel.close();
+    }
+
+    /** Closes the connection with a FIN, or an RST when the fault says {@code reset}. */
+    private static void closeConnection(Exchange ex) {
+        if (ex.fault.reset) {
+            reset(ex);
+        } else {
+            ex.req.connection().close();
         }
     }
 
@@ -420,9 +467,24 @@ final class MockHandler implements Handler<HttpServerRequest> {
         sendBuffer(ex, 200, body);
     }
 
+    /** A JSON answer whose headers go out at once and whose body follows after {@code first-token} ms. */
+    private static void sendLate(Exchange ex, Buffer body, long promptTokens) {
+        HttpServerResponse resp = ex.resp;
+        ex.protocol.successHeaders(resp.headers(), ex.fault, promptTokens, ex.requestId);
+        resp.setStatusCode(200);
+        resp.headers().set(HttpHeaders.CONTENT_TYPE, Protocol.JSON);
+        resp.setChunked(true);
+        resp.write(Buffer.buffer());
+        ex.after(ex.fault.firstTokenMs, () -> resp.end(body));
+    }
+
     /**
-     * Writes SSE events, honouring {@code chunk-delay} (pause before each event after the first)
-     * and {@code cut-after} (close the connection after N events, never sending the terminator).
+     * Writes SSE events. Without a timing fault the whole stream goes out in one write. Otherwise
+     * events are written one by one: {@code first-token} holds back the first content event (those
+     * before it go out at once), {@code chunk-delay} pauses after each event, {@code stall-after} stops
+     * after K events, waits {@code stall} ms and closes; {@code cut-after} closes after N events (never
+     * sending the terminator); {@code bad-event} inserts an unparseable event; {@code no-sentinel} ends
+     * the response without the terminator and closes the connection.
      */
     private void sendStream(Exchange ex, Protocol.Stream stream, long promptTokens) {
         Fault f = ex.fault;
@@ -433,41 +495,107 @@ final class MockHandler implements Handler<HttpServerRequest> {
         resp.headers().set(HttpHeaders.CACHE_CONTROL, Protocol.NO_CACHE);
         resp.setChunked(true);
         List<Buffer> events = stream.events();
-        boolean cut = f.cutAfter >= 0;
-        int toSend = cut ? Math.min(f.cutAfter, events.size()) : events.size();
-        if (f.chunkDelayMs <= 0) {
+        int firstContent = stream.firstContent();
+        if (f.badEventAt >= 0) {
+            events = new ArrayList<>(events);
+            int at = Math.min(f.badEventAt, events.size());
+            events.add(at, ex.protocol.malformedEvent());
+            if (firstContent >= at) {
+                firstContent++;
+            }
+        }
+        Buffer terminator = f.noSentinel ? null : stream.terminator();
+        if (f.errorAfter >= 0) {
+            int status = f.status > 0 ? f.status : ex.protocol.defaultInbandStatus();
+            events = new ArrayList<>(events.subList(0, Math.min(f.errorAfter, events.size())));
+            events.add(ex.protocol.inbandErrorEvent(status, f.code, ex.model, ex.requestId));
+            terminator = null;
+        }
+        End end;
+        int toSend;
+        if (f.stallAfter >= 0 && (f.cutAfter < 0 || f.stallAfter < f.cutAfter)) {
+            end = End.STALL;
+            toSend = Math.min(f.stallAfter, events.size());
+        } else if (f.cutAfter >= 0) {
+            end = End.CUT;
+            toSend = Math.min(f.cutAfter, events.size());
+        } else {
+            end = End.COMPLETE;
+            toSend = events.size();
+        }
+        if (f.chunkDelayMs <= 0 && f.firstTokenMs <= 0 && end != End.STALL) {
             Buffer all = Buffer.buffer();
             for (int i = 0; i < toSend; i++) {
                 all.appendBuffer(events.get(i));
             }
-            if (cut) {
-                resp.write(all).onComplete(ar -> ex.req.connection().close());
+            if (end == End.CUT) {
+                resp.write(all).onComplete(ar -> closeConnection(ex));
+            } else if (f.noSentinel) {
+                resp.end(all).onComplete(ar -> ex.req.connection().close());
             } else {
-                if (stream.terminator() != null) {
-                    all.appendBuffer(stream.terminator());
+                if (terminator != null) {
+                    all.appendBuffer(terminator);
                 }
                 resp.end(all);
             }
             return;
         }
-        writeEvent(ex, stream, 0, toSend, cut);
+        new StreamWriter(ex, events, terminator, firstContent, toSend, end).next(0);
     }
 
-    private void writeEvent(Exchange ex, Protocol.Stream stream, int i, int toSend, boolean cut) {
-        HttpServerResponse resp = ex.resp;
-        if (i < toSend) {
-            resp.write(stream.events().get(i));
-            ex.after(ex.fault.chunkDelayMs, () -> writeEvent(ex, stream, i + 1, toSend, cut));
-        } else if (cut) {
-            if (i == 0) {
-                resp.write(Buffer.buffer()).onComplete(ar -> ex.req.connection().close());
-            } else {
-                ex.req.connection().close();
+    /** How a written stream ends. */
+    private enum End {
+        COMPLETE, CUT, STALL
+    }
+
+    /** Writes one event at a time on the exchange's timers. */
+    private record StreamWriter(Exchange ex, List<Buffer> events, Buffer terminator, int firstContent, int toSend,
+                                End end) {
+
+        void next(int i) {
+            Fault f = ex.fault;
+            HttpServerResponse resp = ex.resp;
+            if (i == 0 && firstContent == 0 && f.firstTokenMs > 0) {
+                resp.write(Buffer.buffer());
+                ex.after(f.firstTokenMs, () -> write(0));
+                return;
             }
-        } else if (stream.terminator() != null) {
-            resp.end(stream.terminator());
-        } else {
-            resp.end();
+            write(i);
+        }
+
+        private void write(int i) {
+            Fault f = ex.fault;
+            HttpServerResponse resp = ex.resp;
+            if (i < toSend) {
+                resp.write(events.get(i));
+                long pause = f.chunkDelayMs + (i + 1 == firstContent ? f.firstTokenMs : 0);
+                ex.after(pause, () -> write(i + 1));
+                return;
+            }
+            switch (end) {
+                case STALL -> {
+                    if (i == 0) {
+                        resp.write(Buffer.buffer());
+                    }
+                    ex.after(f.stallMs, () -> closeConnection(ex));
+                }
+                case CUT -> {
+                    if (i == 0) {
+                        resp.write(Buffer.buffer()).onComplete(ar -> closeConnection(ex));
+                    } else {
+                        closeConnection(ex);
+                    }
+                }
+                case COMPLETE -> {
+                    if (f.noSentinel) {
+                        resp.end().onComplete(ar -> ex.req.connection().close());
+                    } else if (terminator != null) {
+                        resp.end(terminator);
+                    } else {
+                        resp.end();
+                    }
+                }
+            }
         }
     }
 
@@ -500,8 +628,41 @@ final class MockHandler implements Handler<HttpServerRequest> {
                     problem(resp, 405, "use GET, POST or DELETE on /mock/faults");
                 }
             }
+            case "/mock/requests/last" -> {
+                if (m == HttpMethod.GET) {
+                    lastRequest(req, resp);
+                } else {
+                    problem(resp, 405, "use GET on /mock/requests/last");
+                }
+            }
             default -> problem(resp, 404, "no such control endpoint: " + path);
         }
+    }
+
+    /** {@code GET /mock/requests/last?model=&path=&apiKey=}: the last matching request as received. */
+    private void lastRequest(HttpServerRequest req, HttpServerResponse resp) {
+        java.util.Optional<MockCounts.Request> found = counts.lastRequest(req.getParam("path"), req.getParam("model"),
+                req.getParam("apiKey"));
+        if (found.isEmpty()) {
+            problem(resp, 404, "no request recorded for path=" + req.getParam("path") + " model="
+                    + req.getParam("model") + " apiKey=" + req.getParam("apiKey"));
+            return;
+        }
+        MockCounts.Request r = found.get();
+        resp.putHeader(HttpHeaders.CONTENT_TYPE, Protocol.JSON).end(Json.buffer(g -> {
+            g.writeStartObject();
+            g.writeStringField("path", r.path());
+            g.writeStringField("model", r.model());
+            g.writeStringField("apiKey", r.apiKey());
+            g.writeObjectFieldStart("headers");
+            for (var h : r.headers().entrySet()) {
+                g.writeStringField(h.getKey(), h.getValue());
+            }
+            g.writeEndObject();
+            g.writeFieldName("body");
+            g.writeRawValue(r.body()); // only parsed JSON objects are recorded
+            g.writeEndObject();
+        }));
     }
 
     private void addRule(HttpServerResponse resp, Buffer body) {

@@ -58,6 +58,10 @@ final class OpenAi extends Protocol {
     }
 
     private static ErrorInfo info(int status, String code, String model) {
+        if ("content_policy_violation".equals(code)) {
+            return new ErrorInfo("Your request was rejected as a result of our safety system. Your prompt may contain "
+                    + "text that is not allowed by our safety system.", "invalid_request_error", null, code);
+        }
         if ("insufficient_quota".equals(code) || (status == 402 && code == null)) {
             return new ErrorInfo("You exceeded your current quota, please check your plan and billing details. "
                     + "For more information on this error, read the docs: "
@@ -145,6 +149,15 @@ final class OpenAi extends Protocol {
         return Json.buffer(g -> writeError(g, e));
     }
 
+    private static String finishReason(Prompt p) {
+        return switch (p.stop) {
+            case END -> "stop";
+            case MAX_TOKENS -> "length";
+            case TOOL_USE -> "tool_calls";
+            case REFUSAL -> "content_filter";
+        };
+    }
+
     @Override
     Buffer completion(Prompt p, String id) {
         long created = System.currentTimeMillis() / 1000;
@@ -159,39 +172,152 @@ final class OpenAi extends Protocol {
             g.writeNumberField("index", 0);
             g.writeObjectFieldStart("message");
             g.writeStringField("role", "assistant");
-            g.writeStringField("content", p.reply);
+            if (p.toolCalls.isEmpty() || !p.reply.isEmpty()) {
+                g.writeStringField("content", p.reply);
+            } else {
+                g.writeNullField("content");
+            }
+            if (p.thinking != null) {
+                g.writeStringField("reasoning_content", p.thinking);
+            }
             g.writeNullField("refusal");
+            if (!p.toolCalls.isEmpty()) {
+                g.writeArrayFieldStart("tool_calls");
+                for (Prompt.ToolCall c : p.toolCalls) {
+                    g.writeStartObject();
+                    g.writeStringField("id", c.id());
+                    g.writeStringField("type", "function");
+                    g.writeObjectFieldStart("function");
+                    g.writeStringField("name", c.name());
+                    g.writeStringField("arguments", c.arguments());
+                    g.writeEndObject();
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
             g.writeEndObject();
             g.writeNullField("logprobs");
-            g.writeStringField("finish_reason", p.truncated ? "length" : "stop");
+            g.writeStringField("finish_reason", finishReason(p));
             g.writeEndObject();
             g.writeEndArray();
-            Json.usageOpenAi(g, p.promptTokens, p.completionTokens);
+            usage(g, p);
             g.writeStringField("system_fingerprint", "fp_mock");
             g.writeEndObject();
         });
     }
 
+    /**
+     * OpenAI usage: {@code prompt_tokens} includes cached and cache-written tokens,
+     * {@code prompt_tokens_details.cached_tokens} the cached ones. The details objects are only written
+     * when the answer has cache or reasoning tokens, so default answers keep their exact bytes.
+     */
+    private static void usage(JsonGenerator g, Prompt p) throws IOException {
+        Answer a = p.answer;
+        if (!a.hasCache() && p.thinking == null) {
+            Json.usageOpenAi(g, p.promptTokens, p.completionTokens);
+            return;
+        }
+        long prompt = p.promptTokens + a.cacheRead + a.cacheWrite;
+        g.writeObjectFieldStart("usage");
+        g.writeNumberField("prompt_tokens", prompt);
+        g.writeNumberField("completion_tokens", p.completionTokens);
+        g.writeNumberField("total_tokens", prompt + p.completionTokens);
+        g.writeObjectFieldStart("prompt_tokens_details");
+        g.writeNumberField("cached_tokens", a.cacheRead);
+        g.writeNumberField("audio_tokens", 0);
+        g.writeEndObject();
+        g.writeObjectFieldStart("completion_tokens_details");
+        g.writeNumberField("reasoning_tokens", p.thinkingTokens());
+        g.writeNumberField("audio_tokens", 0);
+        g.writeNumberField("accepted_prediction_tokens", 0);
+        g.writeNumberField("rejected_prediction_tokens", 0);
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    /**
+     * Chunks in OpenAI's order: role, {@code reasoning_content} pieces, content pieces, per tool call
+     * a head (index, id, name, empty arguments) and its argument fragments, the finish chunk, the
+     * usage chunk when asked.
+     */
     @Override
     Stream stream(Prompt p, String id) {
         long created = System.currentTimeMillis() / 1000;
         List<String> pieces = p.pieces();
         List<Buffer> events = new ArrayList<>(pieces.size() + 3);
-        events.add(chunk(p, id, created, "assistant", "", null));
+        // Like OpenAI, a tools-only answer starts with "content": null, a text answer with "".
+        events.add(p.toolCalls.isEmpty() || !p.reply.isEmpty() ? chunk(p, id, created, "assistant", "", null)
+                : delta(p, id, created, g -> {
+                    g.writeStringField("role", "assistant");
+                    g.writeNullField("content");
+                }));
+        if (p.thinking != null) {
+            for (String piece : Prompt.pieces(p.thinking)) {
+                events.add(delta(p, id, created, g -> g.writeStringField("reasoning_content", piece)));
+            }
+        }
         for (String piece : pieces) {
             events.add(chunk(p, id, created, null, piece, null));
         }
-        events.add(chunk(p, id, created, null, null, p.truncated ? "length" : "stop"));
+        if (!p.toolCalls.isEmpty()) {
+            for (Prompt.ToolCall c : p.toolCalls) {
+                events.add(delta(p, id, created, g -> toolCallDelta(g, c, true, "")));
+                for (String fragment : p.argumentFragments(c.arguments(), false)) {
+                    events.add(delta(p, id, created, g -> toolCallDelta(g, c, false, fragment)));
+                }
+            }
+        }
+        events.add(chunk(p, id, created, null, null, finishReason(p)));
         if (p.includeUsage) {
             events.add(Json.sseData(g -> {
                 chunkHead(g, id, created, p.model);
                 g.writeArrayFieldStart("choices");
                 g.writeEndArray();
-                Json.usageOpenAi(g, p.promptTokens, p.completionTokens);
+                usage(g, p);
                 g.writeEndObject();
             }));
         }
-        return new Stream(events, DONE);
+        return new Stream(events, DONE, 1);
+    }
+
+    private static void toolCallDelta(JsonGenerator g, Prompt.ToolCall c, boolean head, String arguments)
+            throws IOException {
+        g.writeArrayFieldStart("tool_calls");
+        g.writeStartObject();
+        g.writeNumberField("index", c.index());
+        if (head) {
+            g.writeStringField("id", c.id());
+            g.writeStringField("type", "function");
+        }
+        g.writeObjectFieldStart("function");
+        if (head) {
+            g.writeStringField("name", c.name());
+        }
+        g.writeStringField("arguments", arguments);
+        g.writeEndObject();
+        g.writeEndObject();
+        g.writeEndArray();
+    }
+
+    /** A chunk whose delta is written by {@code delta} (reasoning, tool calls). */
+    private static Buffer delta(Prompt p, String id, long created, Json.Body delta) {
+        return Json.sseData(g -> {
+            chunkHead(g, id, created, p.model);
+            g.writeArrayFieldStart("choices");
+            g.writeStartObject();
+            g.writeNumberField("index", 0);
+            g.writeObjectFieldStart("delta");
+            delta.write(g);
+            g.writeEndObject();
+            g.writeNullField("logprobs");
+            g.writeNullField("finish_reason");
+            g.writeEndObject();
+            g.writeEndArray();
+            if (p.includeUsage) {
+                g.writeNullField("usage");
+            }
+            g.writeEndObject();
+        });
     }
 
     private static Buffer chunk(Prompt p, String id, long created, String role, String content, String finish) {
@@ -246,9 +372,23 @@ final class OpenAi extends Protocol {
     }
 
     @Override
-    Stream malformedStream() {
-        return new Stream(List.of(Buffer.buffer("data: {\"id\":\"chatcmpl-mock\",\"choices\":[{\"delta\":{\"content\n\n")),
-                DONE);
+    Buffer malformedEvent() {
+        return Buffer.buffer("data: {\"id\":\"chatcmpl-mock\",\"choices\":[{\"delta\":{\"content\n\n");
+    }
+
+    @Override
+    Buffer terminator() {
+        return DONE;
+    }
+
+    @Override
+    boolean continuesPrefill() {
+        return false;
+    }
+
+    @Override
+    String toolCallIdPrefix() {
+        return "call_mock_";
     }
 
     /** Embeddings: one unit vector per input, derived from the input text only. */

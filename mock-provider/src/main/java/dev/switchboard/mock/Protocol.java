@@ -11,9 +11,19 @@ import java.util.List;
 /** What differs between the OpenAI and Anthropic wire formats. */
 abstract sealed class Protocol permits OpenAi, Anthropic {
 
-    /** SSE events before the terminator, and the terminator ({@code [DONE]} / {@code message_stop}). */
-    record Stream(List<Buffer> events, Buffer terminator) {
+    /**
+     * SSE events before the terminator, the terminator ({@code [DONE]} / {@code message_stop}), and the
+     * index of the first content-bearing event (a {@code first-token} fault delays that one).
+     */
+    record Stream(List<Buffer> events, Buffer terminator, int firstContent) {
+        Stream(List<Buffer> events, Buffer terminator) {
+            this(events, terminator, 0);
+        }
     }
+
+    /** The message of a 400 for an assistant prefill on a {@code no-prefill} model (Anthropic's wording). */
+    static final String PREFILL_REJECTED = "This model does not support assistant message prefill. "
+            + "The conversation must end with a user message.";
 
     static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
     static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream; charset=utf-8");
@@ -45,7 +55,20 @@ abstract sealed class Protocol permits OpenAi, Anthropic {
 
     abstract Buffer malformedBody();
 
-    abstract Stream malformedStream();
+    /** One unparseable SSE event, shaped like the protocol's content events. */
+    abstract Buffer malformedEvent();
+
+    Stream malformedStream() {
+        return new Stream(List.of(malformedEvent()), terminator());
+    }
+
+    abstract Buffer terminator();
+
+    /** Whether a trailing assistant message is continued (a prefill) rather than ignored. */
+    abstract boolean continuesPrefill();
+
+    /** Tool-call ids are this prefix, a hash of the user text and the call's index. */
+    abstract String toolCallIdPrefix();
 
     /** Retry-After seconds to send, or -1. */
     static int retryAfterSeconds(int status, String code, Integer retryAfter) {

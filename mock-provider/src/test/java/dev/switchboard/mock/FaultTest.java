@@ -57,4 +57,39 @@ class FaultTest {
         assertThat(merged.ttfbMs).isEqualTo(10);
         assertThat(merged.toString()).isEqualTo("status=503;retry-after=30;ttfb=10");
     }
+
+    @Test
+    void parsesTheFailoverFaults() {
+        Fault f = Fault.parse("first-token=900;stall-after=4;stall=1500;bad-event=2;no-sentinel;reset;no-prefill;flap=60000");
+        assertThat(f.firstTokenMs).isEqualTo(900);
+        assertThat(f.stallAfter).isEqualTo(4);
+        assertThat(f.stallMs).isEqualTo(1500);
+        assertThat(f.badEventAt).isEqualTo(2);
+        assertThat(f.noSentinel).isTrue();
+        assertThat(f.reset).isTrue();
+        assertThat(f.noPrefill).isTrue();
+        assertThat(f.flapMs).isEqualTo(60_000);
+        assertThat(Fault.parse("stall-after=1").stallMs).isEqualTo(Fault.DEFAULT_STALL_MS);
+        assertThat(Fault.NONE.stallAfter).isEqualTo(-1);
+        assertThat(Fault.NONE.badEventAt).isEqualTo(-1);
+        assertThat(Fault.parse("error-after=3").errorAfter).isEqualTo(3);
+        assertThat(Fault.NONE.errorAfter).isEqualTo(-1);
+    }
+
+    @Test
+    void stallNeedsStallAfterAndFlapAPositiveWindow() {
+        assertThatThrownBy(() -> Fault.parse("stall=100")).hasMessageContaining("stall-after");
+        assertThatThrownBy(() -> Fault.parse("flap=0")).hasMessageContaining("flap");
+    }
+
+    @Test
+    void aFlapIsAStatusWhileDownAndNothingAfterwards() {
+        Fault flap = Fault.parse("flap=1000;chunk-delay=5");
+        assertThat(flap.flapped(true).status).isEqualTo(503);
+        assertThat(flap.flapped(true).flapMs).isZero();
+        assertThat(flap.flapped(false).status).isZero();
+        assertThat(flap.flapped(false).chunkDelayMs).isEqualTo(5);
+        assertThat(Fault.parse("flap=1000;status=529;retry-after=2").flapped(true).retryAfter).isEqualTo(2);
+        assertThat(Fault.parse("flap=1000;status=529").flapped(false).isNone()).isTrue();
+    }
 }

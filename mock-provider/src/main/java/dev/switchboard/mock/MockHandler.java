@@ -41,6 +41,7 @@ final class MockHandler implements Handler<HttpServerRequest> {
         CHAT("/v1/chat/completions", HttpMethod.POST, OPENAI),
         EMBEDDINGS("/v1/embeddings", HttpMethod.POST, OPENAI),
         MESSAGES("/v1/messages", HttpMethod.POST, ANTHROPIC),
+        COUNT_TOKENS("/v1/messages/count_tokens", HttpMethod.POST, ANTHROPIC),
         MODELS("/v1/models", HttpMethod.GET, OPENAI);
 
         final String path;
@@ -304,7 +305,7 @@ final class MockHandler implements Handler<HttpServerRequest> {
 
     private static String validate(Endpoint ep, JsonNode json, String model) {
         if (model == null || model.isBlank()) {
-            return ep == Endpoint.MESSAGES ? "model: Field required" : "you must provide a model parameter";
+            return ep.protocol == ANTHROPIC ? "model: Field required" : "you must provide a model parameter";
         }
         if (ep == Endpoint.EMBEDDINGS) {
             JsonNode input = json.get("input");
@@ -319,7 +320,7 @@ final class MockHandler implements Handler<HttpServerRequest> {
         }
         JsonNode messages = json.get("messages");
         if (messages == null || !messages.isArray()) {
-            return ep == Endpoint.MESSAGES ? "messages: Field required" : "Missing required parameter: 'messages'.";
+            return ep.protocol == ANTHROPIC ? "messages: Field required" : "Missing required parameter: 'messages'.";
         }
         return null;
     }
@@ -378,9 +379,17 @@ final class MockHandler implements Handler<HttpServerRequest> {
             }
         } else if (ep == Endpoint.EMBEDDINGS) {
             embeddings(ex, json);
+        } else if (ep == Endpoint.COUNT_TOKENS) {
+            countTokens(ex, json);
         } else {
             chat(ex, json);
         }
+    }
+
+    /** Anthropic's {@code count_tokens}: the prompt tokens the same request would be billed, {@code {"input_tokens": n}}. */
+    private void countTokens(Exchange ex, JsonNode json) {
+        Prompt prompt = new Prompt(json, ex.model, Answer.PLAIN, ex.protocol);
+        sendSuccess(ex, Buffer.buffer("{\"input_tokens\":" + prompt.promptTokens + "}"), prompt.promptTokens);
     }
 
     private void chat(Exchange ex, JsonNode json) {

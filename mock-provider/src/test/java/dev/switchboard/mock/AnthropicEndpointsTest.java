@@ -46,6 +46,14 @@ class AnthropicEndpointsTest {
     }
 
     @Test
+    void countTokensAnswersTheInputTokensTheMessageWouldBeBilled() {
+        HttpResponse<String> resp = client.post("/v1/messages/count_tokens",
+                messages("claude-sonnet-4-5", "hello there world", false), "x-api-key", MockProviderOptions.DEFAULT_KEY);
+        assertThat(resp.statusCode()).isEqualTo(200);
+        assertThat(json(resp.body()).get("input_tokens").asLong()).isEqualTo(7);
+    }
+
+    @Test
     void contentBlocksAndSystemBlocksAreRead() {
         String body = "{\"model\":\"claude-haiku-4-5\",\"max_tokens\":100,"
                 + "\"system\":[{\"type\":\"text\",\"text\":\"sys\"}],"

@@ -38,6 +38,10 @@ final class AttemptFactory {
     UpstreamAttempt create(Exchange.ClientRequest req, Candidate c, OnContext on) {
         Dialect dialect = Dialect.of(c.provider().protocol());
         RequestBody body = req.body();
+        if (req.endpoint() == Endpoint.COUNT_TOKENS && dialect != req.endpoint().dialect()) {
+            return new UpstreamAttempt(UpstreamAttempt.Plan.local(c, dialect, Translation.countTokensEstimate(body)),
+                    upstream, headroom, new QuietTimer(vertx, on), on);
+        }
         if (dialect != req.endpoint().dialect()) {
             Translation t = new Translation(req.endpoint().dialect(), dialect, body, req.requestId());
             Buffer payload = t.request(body, c.upstreamModel(), translationMaxTokens, streamUsage);

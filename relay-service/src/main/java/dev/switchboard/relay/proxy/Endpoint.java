@@ -9,7 +9,9 @@ import dev.switchboard.relay.dialect.Dialect;
 public enum Endpoint {
     CHAT("/v1/chat/completions", Dialect.OPENAI, "chat_completions", true),
     EMBEDDINGS("/v1/embeddings", Dialect.OPENAI, "embeddings", false),
-    MESSAGES("/v1/messages", Dialect.ANTHROPIC, "messages", true);
+    MESSAGES("/v1/messages", Dialect.ANTHROPIC, "messages", true),
+    /** Claude Code asks it before long requests; an OpenAI candidate gets no call: the count is estimated. */
+    COUNT_TOKENS("/v1/messages/count_tokens", Dialect.ANTHROPIC, "count_tokens", false);
 
     private final String path;
     private final Dialect dialect;

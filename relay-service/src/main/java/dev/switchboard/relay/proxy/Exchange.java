@@ -204,6 +204,9 @@ final class Exchange {
         served = a.candidate();
         cooldowns.onSuccess(served);
         reply.served(served, r.status(), tries, t == null ? null : t.direction());
+        if (a.local()) {
+            reply.out().putHeader("x-switchboard-token-count", "estimate");
+        }
         reply.out().putHeader("content-type", contentType);
         metrics.overhead(req.endpoint().tag(), System.nanoTime() - req.startNanos() - upstreamNanos);
         reply.out().end(body);

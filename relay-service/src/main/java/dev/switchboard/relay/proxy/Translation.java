@@ -98,4 +98,17 @@ final class Translation {
         return Translator.stream(upstream.translationWire(), client.translationWire(),
                 new StreamSettings(clientModel, includeUsage, responseId, System.currentTimeMillis() / 1000));
     }
+
+    /**
+     * {@code /v1/messages/count_tokens} for a candidate that speaks OpenAI, which has no such call: an estimate
+     * from the request's text ({@link Translator#countTokensEstimate}), never a count.
+     */
+    static Buffer countTokensEstimate(RequestBody body) {
+        try {
+            JsonNode node = Dialect.JSON.readTree(body.bytes());
+            return Buffer.buffer(Dialect.JSON.writeValueAsBytes(Translator.countTokensEstimate((ObjectNode) node)));
+        } catch (IOException e) {
+            throw new TranslationException(400, null, "Request body is not valid JSON");
+        }
+    }
 }

@@ -39,6 +39,11 @@ final class UpstreamAttempt {
     /** What to send: the candidate, its dialect, the prepared body and the client's headers. */
     record Plan(Candidate candidate, Dialect dialect, String path, Buffer payload, MultiMap clientHeaders,
             String requestId, StreamTap.Feed feed, Translation translation) {
+
+        /** A plan answered without any upstream call: {@code answer} is already in the client's dialect. */
+        static Plan local(Candidate candidate, Dialect dialect, Buffer answer) {
+            return new Plan(candidate, dialect, null, answer, null, null, StreamTap.Feed.RAW, null);
+        }
     }
 
     private enum Phase { SENDING, READING, DECIDED }
@@ -68,9 +73,19 @@ final class UpstreamAttempt {
     }
 
     Future<AttemptResult> start() {
+        if (plan.path() == null) { // local: nothing goes upstream
+            firstByteNanos = 0;
+            decide(new AttemptResult.Answered(200, "application/json", plan.payload()));
+            return result.future();
+        }
         headroom.onRequest(plan.candidate().key());
         send(0);
         return result.future();
+    }
+
+    /** Whether the answer was made here, without the upstream (a token count estimate). */
+    boolean local() {
+        return plan.path() == null;
     }
 
     Candidate candidate() {

@@ -132,6 +132,24 @@ class TranslationTest extends RelayTestBase {
     }
 
     @Test
+    void countTokensIsPassedToAnAnthropicCandidateAndEstimatedForAnOpenAiOne() throws Exception {
+        String body = "{\"model\":\"%s\",\"system\":\"Be brief\",\"messages\":[{\"role\":\"user\",\"content\":\"hello there world\"}]}";
+        Response counted = given().header("x-api-key", key).contentType("application/json")
+                .body(body.formatted(claudeOnly)).when().post("/v1/messages/count_tokens");
+        assertThat(counted.statusCode()).isEqualTo(200);
+        assertThat(counted.header("x-switchboard-token-count")).isNull();
+        assertThat(mapper.readTree(counted.asString()).path("input_tokens").asLong()).isPositive();
+        assertThat(mock.counts().by("/v1/messages/count_tokens", "claude-3-5-haiku", "up-b")).isEqualTo(1);
+
+        Response estimated = given().header("x-api-key", key).contentType("application/json")
+                .body(body.formatted(gptOnly)).when().post("/v1/messages/count_tokens");
+        assertThat(estimated.statusCode()).isEqualTo(200);
+        assertThat(estimated.header("x-switchboard-token-count")).isEqualTo("estimate");
+        assertThat(mapper.readTree(estimated.asString()).path("input_tokens").asLong()).isPositive();
+        assertThat(mock.counts().by("/v1/chat/completions", "gpt-4o-mini", "up-a")).isZero();
+    }
+
+    @Test
     void embeddingsAreNeverTranslated() throws Exception {
         Response r = given().header("Authorization", "Bearer " + key).contentType("application/json")
                 .body("{\"model\":\"" + claudeOnly + "\",\"input\":\"x\"}").when().post("/v1/embeddings");

@@ -8,6 +8,8 @@
 #                                      group daily/weekly/monthly budgets) set far above what the run can reach,
 #                                      so admission runs its Redis script on every request and nothing is refused
 #        BENCH_BUILD_DIR=target-perf   relay build folder (packaged there if its jar is missing)
+#        TRANSLATED=0                  leave out the translated rows (default: the relay is also measured against
+#                                      an Anthropic-protocol model, OpenAI client -> Anthropic upstream, translated)
 # Needs: JDK 25, wrk, nginx (apt-get install -y wrk nginx), redis on 127.0.0.1:6379, Maven repo with
 #        the mock-provider runner jar and contracts jar (mvn install of those modules).
 set -euo pipefail
@@ -72,6 +74,8 @@ UP_KEY="bench-upstream-key"
 TENANT_KEY="sk-bench-$(openssl rand -hex 16)"
 DATA_KEYS="bench:$(openssl rand -base64 32)"
 MODEL="bench-model"
+MODEL_TR="bench-claude"   # served by the same mock through its Anthropic protocol: every request is translated
+TRANSLATED="${TRANSLATED:-1}"
 
 # (a) the mock provider
 MOCK_PORT=$MOCK_PORT MOCK_API_KEYS=$UP_KEY "$JAVA" -Xmx256m -jar "$MOCK_JAR" >"$WORK/mock.log" 2>&1 &
@@ -122,7 +126,7 @@ else
 fi
 $R DEL sb:rl:key:900001 sb:conc:user:900001 sb:spend:user:900001 sb:usage $(rate_buckets) >/dev/null 2>&1 || true
 $R SET "sb:auth:key:$SHA" "{\"v\":1,\"version\":$VERSION,\"notFound\":false,\"snapshot\":{\"v\":1,\"version\":$VERSION,\"apiKeyId\":900001,\"name\":\"bench\",\"keyPrefix\":\"sk-bench\",\"userId\":900001,\"groupId\":900001,\"status\":\"active\",\"expiresAt\":null,\"ipAllow\":[],\"ipDeny\":[],\"rpmLimit\":$RPM_LIMIT,\"user\":{\"id\":900001,\"name\":\"bench\",\"status\":\"active\",\"role\":\"user\",\"balanceUsd\":$BALANCE,\"concurrency\":$CONCURRENCY,\"version\":1},\"group\":{\"id\":900001,\"name\":\"bench\",\"platform\":\"any\",\"status\":\"active\",\"subscriptionType\":\"standard\",\"rateMultiplier\":1,\"dailyLimitUsd\":$BUDGET,\"weeklyLimitUsd\":$BUDGET,\"monthlyLimitUsd\":$BUDGET,\"allowedModels\":[],\"modelRouting\":{},\"modelRoutingEnabled\":false,\"version\":1},\"fallbackGroups\":[]}}" EX 3600 >/dev/null
-$R SET sb:catalog:snapshot "{\"v\":1,\"version\":$VERSION,\"publishedAt\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"providers\":[{\"id\":900001,\"name\":\"bench-mock\",\"protocol\":\"openai\",\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"enabled\":true,\"timeouts\":{\"connectMs\":2000,\"firstByteMs\":30000,\"idleMs\":30000},\"headers\":{},\"keys\":[{\"id\":900001,\"label\":\"bench\",\"secretCiphertext\":\"$SEALED\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}],\"models\":[{\"id\":900001,\"name\":\"$MODEL\",\"upstreamName\":\"gpt-bench\",\"contextWindow\":128000,\"inputPricePerMTok\":1,\"outputPricePerMTok\":2,\"enabled\":true}],\"failoverRules\":[]}],\"pools\":[],\"clusters\":[],\"routes\":[]}" >/dev/null
+$R SET sb:catalog:snapshot "{\"v\":1,\"version\":$VERSION,\"publishedAt\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"providers\":[{\"id\":900001,\"name\":\"bench-mock\",\"protocol\":\"openai\",\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"enabled\":true,\"timeouts\":{\"connectMs\":2000,\"firstByteMs\":30000,\"idleMs\":30000},\"headers\":{},\"keys\":[{\"id\":900001,\"label\":\"bench\",\"secretCiphertext\":\"$SEALED\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}],\"models\":[{\"id\":900001,\"name\":\"$MODEL\",\"upstreamName\":\"gpt-bench\",\"contextWindow\":128000,\"inputPricePerMTok\":1,\"outputPricePerMTok\":2,\"enabled\":true}],\"failoverRules\":[]},{\"id\":900002,\"name\":\"bench-mock-anthropic\",\"protocol\":\"anthropic\",\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"enabled\":true,\"timeouts\":{\"connectMs\":2000,\"firstByteMs\":30000,\"idleMs\":30000},\"headers\":{},\"keys\":[{\"id\":900002,\"label\":\"bench-a\",\"secretCiphertext\":\"$SEALED\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}],\"models\":[{\"id\":900002,\"name\":\"$MODEL_TR\",\"upstreamName\":\"claude-bench\",\"contextWindow\":200000,\"inputPricePerMTok\":1,\"outputPricePerMTok\":2,\"enabled\":true}],\"failoverRules\":[]}],\"pools\":[],\"clusters\":[],\"routes\":[]}" >/dev/null
 $R SET sb:catalog:version "$VERSION" >/dev/null
 
 HTTP_HOST=127.0.0.1 HTTP_PORT=$RELAY_PORT REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB" SB_DATA_KEYS="$DATA_KEYS" \
@@ -150,7 +154,7 @@ run() { # target url mode conns key model
   local target=$1 url=$2 mode=$3 conns=$4 key=$5 model=$6 threads=1 out
   [ "$conns" -gt 1 ] && threads=2
   local stream=0; [ "$mode" = sse ] && stream=1
-  if [ "$target" = relay ]; then
+  if [ "$target" = relay ] || [ "$target" = relaytr ]; then
     BENCH_KEY=$key BENCH_MODEL=$model BENCH_STREAM=$stream wrk -t"$threads" -c"$conns" -d"$WARMUP" -s "$HERE/chat.lua" "$url" >/dev/null 2>&1 || true
     touch "$WORK/sampling"
     ( while [ -f "$WORK/sampling" ]; do ps -o rss= -p $RELAY_PID; sleep 0.25; done ) >"$WORK/rss.$mode.$conns" 2>/dev/null &
@@ -162,7 +166,7 @@ run() { # target url mode conns key model
   RPS[$target.$mode.$conns]="$(echo "$out" | awk '/Requests\/sec/ {printf "%.0f", $2}')"
   P50[$target.$mode.$conns]="$(to_ms "$(echo "$out" | awk '$1=="50%" {print $2}')")"
   P99[$target.$mode.$conns]="$(to_ms "$(echo "$out" | awk '$1=="99%" {print $2}')")"
-  if [ "$target" = relay ]; then
+  if [ "$target" = relay ] || [ "$target" = relaytr ]; then
     rm -f "$WORK/sampling"
     wait "$SAMPLER" || true
     local r; r="$(sort -n "$WORK/rss.$mode.$conns" | tail -1)"
@@ -175,6 +179,9 @@ for mode in $MODES; do
     run mock "http://127.0.0.1:$MOCK_PORT/v1/chat/completions" "$mode" "$c" "$UP_KEY" gpt-bench
     run nginx "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" "$mode" "$c" "$UP_KEY" gpt-bench
     run relay "http://127.0.0.1:$RELAY_PORT/v1/chat/completions" "$mode" "$c" "$TENANT_KEY" "$MODEL"
+    if [ "$TRANSLATED" = 1 ]; then
+      run relaytr "http://127.0.0.1:$RELAY_PORT/v1/chat/completions" "$mode" "$c" "$TENANT_KEY" "$MODEL_TR"
+    fi
   done
 done
 
@@ -198,6 +205,19 @@ RESULT="$HERE/results-$(date -u +%Y%m%dT%H%M%SZ)$SUFFIX.md"
       echo "| $mode | $c | ${RPS[mock.$k]} | ${RPS[nginx.$k]} | ${RPS[relay.$k]} | $(ratio "${RPS[relay.$k]}" "${RPS[mock.$k]}") | $(ratio "${RPS[relay.$k]}" "${RPS[nginx.$k]}") | ${P50[mock.$k]} / ${P50[nginx.$k]} / ${P50[relay.$k]} | ${P99[mock.$k]} / ${P99[nginx.$k]} / ${P99[relay.$k]} | $(added "${P50[relay.$k]}" "${P50[mock.$k]}") / $(added "${P50[relay.$k]}" "${P50[nginx.$k]}") |"
     done
   done
+  if [ "$TRANSLATED" = 1 ]; then
+    echo
+    echo "Translated (OpenAI client, Anthropic-protocol upstream \`$MODEL_TR\`) beside passthrough (\`$MODEL\`), same run:"
+    echo
+    echo "| mode | conns | passthrough req/s | translated req/s | translated/passthrough | p50 passthrough / translated (ms) | p99 passthrough / translated (ms) |"
+    echo "|---|---|---|---|---|---|---|"
+    for mode in $MODES; do
+      for c in $CONNS; do
+        k=$mode.$c
+        echo "| $mode | $c | ${RPS[relay.$k]} | ${RPS[relaytr.$k]} | $(ratio "${RPS[relaytr.$k]}" "${RPS[relay.$k]}") | ${P50[relay.$k]} / ${P50[relaytr.$k]} | ${P99[relay.$k]} / ${P99[relaytr.$k]} |"
+      done
+    done
+  fi
   echo
   echo "Relay peak RSS during the measured runs: $(( RSS_MAX / 1024 )) MB (${RELAY_HEAP_OPTS:--Xmx192m SerialGC, code cache 64m, metaspace 128m})."
   echo "Targets: relay >= 50% of nginx at 32 connections (JSON); added p50 <= 1 ms; RSS <= 400 MB."
@@ -232,7 +252,7 @@ if [ "${PROFILE:-0}" = 1 ]; then
       if (stack ~ /com\.fasterxml\.jackson/) c["Jackson"]++
       if (stack ~ /TenantAuthenticator|auth\.AuthCache/) c["tenant auth"]++
       if (stack ~ /Resolver\.resolve|routing\./) c["resolution (routing)"]++
-      if (stack ~ /ProxyCall|TenantRoutes/) c["relay request path (proxy + rest)"]++
+      if (stack ~ /Exchange|UpstreamAttempt|StreamRelay|StreamTap|TenantRoutes/) c["relay request path (proxy + rest)"]++
       if (stack ~ /HttpClient|Http1xClient/) c["Vert.x HTTP client (upstream hop)"]++
       if (stack ~ /Http1xServer|HttpServerRequest/) c["Vert.x HTTP server"]++
       if (stack ~ /RouteState|RoutingContext/) c["Vert.x Web router"]++

@@ -72,6 +72,40 @@ class PublishTest {
     }
 
     @Test
+    void timeoutsPrefillAndSameCandidateRetryArePublishedWithTheirDefaults() throws Exception {
+        long v0 = storedVersion();
+        String pname = unique("pub-fo");
+        long p = Api.createProvider(pname);
+        admin().get("/admin/providers/" + p).then().statusCode(200)
+                .body("timeouts.firstTokenMs", org.hamcrest.Matchers.equalTo(30_000));
+        String plain = unique("pub-fo-m");
+        String noPrefill = unique("pub-fo-np");
+        Api.createModel(p, plain);
+        admin().body(Map.of("name", noPrefill, "prefill", false)).post("/admin/providers/" + p + "/models")
+                .then().statusCode(201).body("prefill", org.hamcrest.Matchers.equalTo(false));
+        String pool = unique("pub-fo-pool");
+        long poolId = Api.createPool(pool, pname, plain);
+        admin().body(Map.of("sameCandidateRetry", false, "timeouts", Map.of())).patch("/admin/pools/" + poolId)
+                .then().statusCode(422); // timeouts is no pool field
+        admin().body(Map.of("sameCandidateRetry", false)).patch("/admin/pools/" + poolId).then().statusCode(200)
+                .body("sameCandidateRetry", org.hamcrest.Matchers.equalTo(false));
+        admin().body(Map.of("timeouts", Map.of("firstTokenMs", 7_000))).patch("/admin/providers/" + p)
+                .then().statusCode(200).body("timeouts.firstTokenMs", org.hamcrest.Matchers.equalTo(7_000))
+                .body("timeouts.connectMs", org.hamcrest.Matchers.equalTo(5_000));
+
+        CatalogSnapshot s = awaitSnapshot(v0, x -> provider(x, pname)
+                .map(pp -> pp.timeouts().firstTokenMs() == 7_000 && pp.models().size() == 2).orElse(false)
+                && x.pools().stream().anyMatch(pp -> pp.name().equals(pool) && !pp.retriesSameCandidate()));
+        ProviderSnapshot ps = provider(s, pname).get();
+        assertThat(ps.timeouts()).isEqualTo(new ProviderSnapshot.Timeouts(5_000, 60_000, 60_000, 7_000));
+        assertThat(ps.models()).filteredOn(m -> m.name().equals(plain)).singleElement()
+                .satisfies(m -> assertThat(m.prefill()).isNull());
+        assertThat(ps.models()).filteredOn(m -> m.name().equals(noPrefill)).singleElement()
+                .satisfies(m -> assertThat(m.prefill()).isFalse());
+        admin().delete("/admin/providers/" + p + "?cascade=true").then().statusCode(200);
+    }
+
+    @Test
     void everyKindOfChangeIsPublishedWithAHigherVersion() throws Exception {
         long v0 = storedVersion();
         String pname = unique("pub-prov");

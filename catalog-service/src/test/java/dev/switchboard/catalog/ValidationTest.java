@@ -25,6 +25,7 @@ class ValidationTest {
     static long providerId;
     static String model;
     static String pool;
+    static long poolId;
 
     @BeforeEach
     void fixture() {
@@ -36,7 +37,7 @@ class ValidationTest {
         model = unique("val-model");
         Api.createModel(providerId, model);
         pool = unique("val-pool");
-        Api.createPool(pool, provider, model);
+        poolId = Api.createPool(pool, provider, model);
     }
 
     @Test
@@ -72,6 +73,33 @@ class ValidationTest {
                 .patch("/admin/providers/" + providerId).then(), "failoverRules[0].action")
                 .body("errors.field", org.hamcrest.Matchers.hasItems("failoverRules[1].scope", "failoverRules[2].status"));
         admin().get("/admin/providers/" + providerId).then().body("failoverRules.size()", equalTo(0));
+    }
+
+    @Test
+    void rejectsRuleCooldownsLongerThanOneDay() {
+        invalid(admin().body(Map.of("failoverRules", List.of(
+                        Map.of("status", 500, "action", "retry", "scope", "provider", "cooldownSeconds", 86_401))))
+                .patch("/admin/providers/" + providerId).then(), "failoverRules[0].cooldownSeconds");
+        admin().body(Map.of("failoverRules", List.of(
+                        Map.of("status", 500, "action", "retry", "scope", "provider", "cooldownSeconds", 86_400))))
+                .patch("/admin/providers/" + providerId).then().statusCode(200)
+                .body("failoverRules[0].cooldownSeconds", equalTo(86_400));
+        admin().body(Map.of("failoverRules", List.of())).patch("/admin/providers/" + providerId).then().statusCode(200);
+    }
+
+    @Test
+    void rejectsFirstTokenTimeoutsThatAreNotPositiveAndTimeoutsAboveOneHour() {
+        invalid(admin().body(Map.of("timeouts", Map.of("firstTokenMs", 0, "firstByteMs", 3_600_001)))
+                .patch("/admin/providers/" + providerId).then(), "timeouts.firstTokenMs")
+                .body("errors.field", org.hamcrest.Matchers.hasItem("timeouts.firstByteMs"));
+    }
+
+    @Test
+    void rejectsPrefillAndSameCandidateRetryThatAreNotBooleans() {
+        invalid(admin().body(Map.of("name", unique("m"), "prefill", "yes"))
+                .post("/admin/providers/" + providerId + "/models").then(), "prefill");
+        invalid(admin().body(Map.of("sameCandidateRetry", "no")).patch("/admin/pools/" + poolId).then(),
+                "sameCandidateRetry");
     }
 
     @Test

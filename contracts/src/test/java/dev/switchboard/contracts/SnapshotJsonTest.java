@@ -148,6 +148,33 @@ class SnapshotJsonTest {
     }
 
     @Test
+    void documentsOfTheFirstFailoverContractReadWithTheNewDefaults() throws Exception {
+        ProviderSnapshot p = mapper.readValue("""
+                {"id":1,"name":"p","protocol":"anthropic","timeouts":{"connectMs":2000,"firstByteMs":30000,"idleMs":15000},
+                 "models":[{"id":3,"name":"claude","upstreamName":"claude","enabled":true}]}""", ProviderSnapshot.class);
+        PoolSnapshot pool = mapper.readValue("{\"id\":1,\"name\":\"x\",\"strategy\":\"priority\",\"enabled\":true}",
+                PoolSnapshot.class);
+
+        assertThat(p.timeouts()).isEqualTo(new ProviderSnapshot.Timeouts(2000, 30000, 15000, 30000));
+        assertThat(p.models().get(0).prefill()).isNull();
+        assertThat(p.models().get(0).acceptsPrefill(p.protocol())).isTrue();
+        assertThat(p.models().get(0).acceptsPrefill(ProviderSnapshot.OPENAI)).isFalse();
+        assertThat(pool.retriesSameCandidate()).isTrue();
+    }
+
+    @Test
+    void theNewFailoverFieldsRoundTrip() throws Exception {
+        ModelSnapshot m = new ModelSnapshot(3, "gpt", "gpt", 8192, null, null, true, true);
+        PoolSnapshot pool = new PoolSnapshot(1, "x", "priority", true, List.of(), false);
+        ProviderSnapshot.Timeouts t = new ProviderSnapshot.Timeouts(1000, 2000, 3000, 4000);
+
+        assertThat(mapper.readValue(mapper.writeValueAsString(m), ModelSnapshot.class)).isEqualTo(m);
+        assertThat(mapper.readValue(mapper.writeValueAsString(pool), PoolSnapshot.class).retriesSameCandidate()).isFalse();
+        assertThat(mapper.readValue(mapper.writeValueAsString(t), ProviderSnapshot.Timeouts.class)).isEqualTo(t);
+        assertThat(m.acceptsPrefill(ProviderSnapshot.OPENAI)).isTrue();
+    }
+
+    @Test
     void redisKeysUseTheSharedPrefix() {
         assertThat(RedisKeys.authKey("ab")).isEqualTo("sb:auth:key:ab");
         assertThat(RedisKeys.cooldown("key:1")).isEqualTo("sb:cd:key:1");

@@ -11,7 +11,7 @@ public final class Views {
     private Views() {
     }
 
-    public record TimeoutsView(int connectMs, int firstByteMs, int idleMs) {
+    public record TimeoutsView(int connectMs, int firstByteMs, int firstTokenMs, int idleMs) {
     }
 
     public record ProviderView(long id, String name, String protocol, String baseUrl, boolean enabled,
@@ -26,14 +26,15 @@ public final class Views {
 
     public record ModelView(long id, long providerId, String provider, String name, String upstreamName,
             Integer contextWindow, BigDecimal inputPricePerMTok, BigDecimal outputPricePerMTok,
-            boolean enabled) {
+            boolean enabled, Boolean prefill) {
     }
 
     public record PoolMemberView(long id, long providerId, String provider, String model, int priority,
             int weight, boolean enabled) {
     }
 
-    public record PoolView(long id, String name, String strategy, boolean enabled, List<PoolMemberView> members) {
+    public record PoolView(long id, String name, String strategy, boolean enabled, boolean sameCandidateRetry,
+            List<PoolMemberView> members) {
     }
 
     /** @param kind pool | model */

@@ -36,4 +36,7 @@ public class Model extends PanacheEntityBase {
     public BigDecimal outputPricePerMTok;
 
     public boolean enabled;
+
+    /** Accepts a trailing assistant turn to continue; null = the protocol's default. */
+    public Boolean prefill;
 }

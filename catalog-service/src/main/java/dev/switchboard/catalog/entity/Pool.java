@@ -1,6 +1,7 @@
 package dev.switchboard.catalog.entity;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
@@ -21,4 +22,7 @@ public class Pool extends PanacheEntityBase {
     public String strategy;
 
     public boolean enabled;
+
+    @Column(name = "same_candidate_retry")
+    public boolean sameCandidateRetry = true;
 }

@@ -46,6 +46,9 @@ public class Provider extends PanacheEntityBase {
     @Column(name = "idle_timeout_ms")
     public int idleTimeoutMs;
 
+    @Column(name = "first_token_timeout_ms")
+    public int firstTokenTimeoutMs;
+
     @ElementCollection(fetch = FetchType.EAGER)
     @CollectionTable(name = "provider_header", joinColumns = @JoinColumn(name = "provider_id"))
     @MapKeyColumn(name = "header_name")

@@ -107,22 +107,22 @@ public class SnapshotRepository {
         Map<Long, List<ModelSnapshot>> models = new HashMap<>();
         query(c, """
                 select provider_id, id, name, upstream_name, context_window, input_price_per_mtok,
-                       output_price_per_mtok, enabled
+                       output_price_per_mtok, enabled, prefill
                 from catalog.model order by provider_id, id""",
                 rs -> models.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new ModelSnapshot(
                         rs.getLong(2), rs.getString(3), rs.getString(4), (Integer) rs.getObject(5),
-                        rs.getBigDecimal(6), rs.getBigDecimal(7), rs.getBoolean(8))));
+                        rs.getBigDecimal(6), rs.getBigDecimal(7), rs.getBoolean(8), (Boolean) rs.getObject(9))));
 
         List<ProviderSnapshot> providers = new ArrayList<>();
         query(c, """
                 select id, name, protocol, base_url, enabled, connect_timeout_ms, first_byte_timeout_ms,
-                       idle_timeout_ms
+                       idle_timeout_ms, first_token_timeout_ms
                 from catalog.provider order by id""",
                 rs -> {
                     long id = rs.getLong(1);
                     providers.add(new ProviderSnapshot(id, rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getBoolean(5),
-                            new ProviderSnapshot.Timeouts(rs.getInt(6), rs.getInt(7), rs.getInt(8)),
+                            new ProviderSnapshot.Timeouts(rs.getInt(6), rs.getInt(7), rs.getInt(8), rs.getInt(9)),
                             headers.get(id), keys.get(id), models.get(id), rules.get(id)));
                 });
 
@@ -134,9 +134,9 @@ public class SnapshotRepository {
                 rs -> poolMembers.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new PoolSnapshot.Member(
                         rs.getLong(2), rs.getString(3), rs.getInt(4), rs.getInt(5), rs.getBoolean(6))));
         List<PoolSnapshot> pools = new ArrayList<>();
-        query(c, "select id, name, strategy, enabled from catalog.pool order by id",
+        query(c, "select id, name, strategy, enabled, same_candidate_retry from catalog.pool order by id",
                 rs -> pools.add(new PoolSnapshot(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
-                        poolMembers.get(rs.getLong(1)))));
+                        poolMembers.get(rs.getLong(1)), rs.getBoolean(5))));
 
         Map<Long, List<ClusterSnapshot.Member>> clusterMembers = new HashMap<>();
         query(c, """

@@ -23,7 +23,7 @@ import java.util.Set;
 public class ModelService {
 
     static final Set<String> FIELDS = Set.of("name", "upstreamName", "contextWindow", "inputPricePerMTok",
-            "outputPricePerMTok", "enabled");
+            "outputPricePerMTok", "enabled", "prefill");
 
     @Inject
     IntegrityRepository integrity;
@@ -134,6 +134,10 @@ public class ModelService {
             Boolean e = f.bool("enabled");
             m.enabled = e == null ? m.enabled : e;
         }
+        if (f.has("prefill")) {
+            // explicit null = back to the protocol's default
+            m.prefill = f.node("prefill").isNull() ? null : f.bool("prefill");
+        }
         f.throwIfErrors();
         if (name != null && !name.equals(m.name)) {
             integrity.requireNameFree(name, "model", m.id, m.providerId);
@@ -146,6 +150,6 @@ public class ModelService {
 
     static ModelView view(Model m, String providerName) {
         return new ModelView(m.id, m.providerId, providerName, m.name, m.upstreamName, m.contextWindow,
-                m.inputPricePerMTok, m.outputPricePerMTok, m.enabled);
+                m.inputPricePerMTok, m.outputPricePerMTok, m.enabled, m.prefill);
     }
 }

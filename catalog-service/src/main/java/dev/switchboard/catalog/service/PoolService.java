@@ -31,7 +31,7 @@ import java.util.Set;
 @ApplicationScoped
 public class PoolService {
 
-    static final Set<String> FIELDS = Set.of("name", "strategy", "enabled", "members");
+    static final Set<String> FIELDS = Set.of("name", "strategy", "enabled", "sameCandidateRetry", "members");
     private static final Set<String> MEMBER_FIELDS = Set.of("provider", "providerId", "model", "priority",
             "weight", "enabled");
     static final Set<String> STRATEGIES = Set.of(PoolSnapshot.PRIORITY, PoolSnapshot.ROUND_ROBIN,
@@ -130,6 +130,10 @@ public class PoolService {
         if (f.has("enabled")) {
             Boolean e = f.bool("enabled");
             p.enabled = e == null ? p.enabled : e;
+        }
+        if (f.has("sameCandidateRetry")) {
+            Boolean r = f.bool("sameCandidateRetry");
+            p.sameCandidateRetry = r == null ? p.sameCandidateRetry : r;
         }
         List<PoolMember> members = null;
         if (f.has("members")) {
@@ -237,6 +241,7 @@ public class PoolService {
     }
 
     private static PoolView view(Pool p, Map<Long, List<PoolMemberView>> members) {
-        return new PoolView(p.id, p.name, p.strategy, p.enabled, members.getOrDefault(p.id, List.of()));
+        return new PoolView(p.id, p.name, p.strategy, p.enabled, p.sameCandidateRetry,
+                members.getOrDefault(p.id, List.of()));
     }
 }

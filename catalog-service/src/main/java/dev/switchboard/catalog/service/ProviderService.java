@@ -32,7 +32,11 @@ public class ProviderService {
 
     static final Set<String> FIELDS = Set.of("name", "protocol", "baseUrl", "enabled", "timeouts", "headers",
             "failoverRules");
-    private static final Set<String> TIMEOUT_FIELDS = Set.of("connectMs", "firstByteMs", "idleMs");
+    private static final Set<String> TIMEOUT_FIELDS = Set.of("connectMs", "firstByteMs", "firstTokenMs", "idleMs");
+    /** Longest timeout accepted (1 h): a stuck upstream must not hold a relay's slot for longer. */
+    static final int MAX_TIMEOUT_MS = 3_600_000;
+    /** Longest cooldown a rule may set (1 day; the relay clamps to the same bound). */
+    static final long MAX_RULE_COOLDOWN_SECONDS = 86_400;
     private static final Set<String> RULE_FIELDS = Set.of("status", "bodyContains", "action", "scope",
             "cooldownSeconds", "reason");
     static final Set<String> PROTOCOLS = Set.of(ProviderSnapshot.OPENAI, ProviderSnapshot.ANTHROPIC);
@@ -70,6 +74,7 @@ public class ProviderService {
         p.connectTimeoutMs = d.connectMs();
         p.firstByteTimeoutMs = d.firstByteMs();
         p.idleTimeoutMs = d.idleMs();
+        p.firstTokenTimeoutMs = d.firstTokenMs();
         apply(p, f);
         p.persist();
         changed.fire(new CatalogChanged("provider " + p.id + " created"));
@@ -142,19 +147,25 @@ public class ProviderService {
             if (node != null) {
                 Fields t = f.nested(node, "timeouts", TIMEOUT_FIELDS);
                 if (t.has("connectMs")) {
-                    Integer v = t.positive("connectMs");
+                    Integer v = timeout(t, "connectMs");
                     if (v != null) {
                         p.connectTimeoutMs = v;
                     }
                 }
                 if (t.has("firstByteMs")) {
-                    Integer v = t.positive("firstByteMs");
+                    Integer v = timeout(t, "firstByteMs");
                     if (v != null) {
                         p.firstByteTimeoutMs = v;
                     }
                 }
+                if (t.has("firstTokenMs")) {
+                    Integer v = timeout(t, "firstTokenMs");
+                    if (v != null) {
+                        p.firstTokenTimeoutMs = v;
+                    }
+                }
                 if (t.has("idleMs")) {
-                    Integer v = t.positive("idleMs");
+                    Integer v = timeout(t, "idleMs");
                     if (v != null) {
                         p.idleTimeoutMs = v;
                     }
@@ -184,6 +195,16 @@ public class ProviderService {
             });
             p.name = wanted;
         }
+    }
+
+    /** A timeout in ms: &gt; 0 and at most {@link #MAX_TIMEOUT_MS}. */
+    private static Integer timeout(Fields t, String field) {
+        Integer v = t.positive(field);
+        if (v != null && v > MAX_TIMEOUT_MS) {
+            t.error(field, "must be at most " + MAX_TIMEOUT_MS + " (1 hour)");
+            return null;
+        }
+        return v;
     }
 
     private static Map<String, String> headers(Fields f, JsonNode node) {
@@ -234,6 +255,8 @@ public class ProviderService {
             rule.cooldownSeconds = r.longValue("cooldownSeconds");
             if (rule.cooldownSeconds != null && rule.cooldownSeconds <= 0) {
                 r.error("cooldownSeconds", "must be greater than 0");
+            } else if (rule.cooldownSeconds != null && rule.cooldownSeconds > MAX_RULE_COOLDOWN_SECONDS) {
+                r.error("cooldownSeconds", "must be at most " + MAX_RULE_COOLDOWN_SECONDS + " (1 day)");
             }
             String reason = r.optionalText("reason");
             rule.reason = reason == null || reason.isBlank() ? "operator_rule" : reason;
@@ -247,7 +270,7 @@ public class ProviderService {
         long models = Model.count("providerId", p.id);
         List<FailoverRule> rules = p.failoverRules.stream().map(FailoverRuleValue::toContract).toList();
         return new ProviderView(p.id, p.name, p.protocol, p.baseUrl, p.enabled,
-                new TimeoutsView(p.connectTimeoutMs, p.firstByteTimeoutMs, p.idleTimeoutMs),
+                new TimeoutsView(p.connectTimeoutMs, p.firstByteTimeoutMs, p.firstTokenTimeoutMs, p.idleTimeoutMs),
                 Map.copyOf(p.headers), rules, keys, models);
     }
 }

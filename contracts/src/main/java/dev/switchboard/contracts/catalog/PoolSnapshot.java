@@ -7,9 +7,12 @@ import java.util.List;
  * Level 1: one virtual model served by several (provider, model) members.
  *
  * @param strategy priority | round_robin | weighted | quota_aware
+ * @param sameCandidateRetry whether a failed attempt on a member may be retried once on that same member
+ *        (short Retry-After, one-off 500/502/504, reset after the request was sent); null = on (the default)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record PoolSnapshot(long id, String name, String strategy, boolean enabled, List<Member> members) {
+public record PoolSnapshot(long id, String name, String strategy, boolean enabled, List<Member> members,
+        Boolean sameCandidateRetry) {
 
     public static final String PRIORITY = "priority";
     public static final String ROUND_ROBIN = "round_robin";
@@ -18,6 +21,16 @@ public record PoolSnapshot(long id, String name, String strategy, boolean enable
 
     public PoolSnapshot {
         members = members == null ? List.of() : List.copyOf(members);
+    }
+
+    /** A pool with the default retry setting (on). */
+    public PoolSnapshot(long id, String name, String strategy, boolean enabled, List<Member> members) {
+        this(id, name, strategy, enabled, members, null);
+    }
+
+    /** False only when the pool turned same-candidate retries off. */
+    public boolean retriesSameCandidate() {
+        return !Boolean.FALSE.equals(sameCandidateRetry);
     }
 
     /**

@@ -37,14 +37,36 @@ public record ProviderSnapshot(
     }
 
     /**
-     * Per-attempt timeouts in milliseconds.
+     * Per-attempt timeouts in milliseconds; a value that is missing (older writer) or not positive reads as
+     * its default, so every field of a snapshot is usable as it is.
      *
-     * @param connectMs TCP/TLS connect
-     * @param firstByteMs from request sent to the first response byte (first SSE event for streams)
-     * @param idleMs longest gap between two stream events
+     * @param connectMs TCP/TLS connect (default 5 000)
+     * @param firstByteMs from request sent to the response headers (default 60 000; for a JSON answer this
+     *        is the whole generation, so keep it long)
+     * @param idleMs longest gap between two stream events (default 60 000)
+     * @param firstTokenMs from the response headers of a stream to its first content-bearing event (a text,
+     *        tool-call or thinking delta, not a ping or role-only chunk); a stream that does not reach one in
+     *        time is failed over before anything reaches the client (default 30 000)
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Timeouts(int connectMs, int firstByteMs, int idleMs) {
-        public static final Timeouts DEFAULT = new Timeouts(5_000, 60_000, 60_000);
+    public record Timeouts(int connectMs, int firstByteMs, int idleMs, int firstTokenMs) {
+        public static final int DEFAULT_CONNECT_MS = 5_000;
+        public static final int DEFAULT_FIRST_BYTE_MS = 60_000;
+        public static final int DEFAULT_IDLE_MS = 60_000;
+        public static final int DEFAULT_FIRST_TOKEN_MS = 30_000;
+        public static final Timeouts DEFAULT = new Timeouts(DEFAULT_CONNECT_MS, DEFAULT_FIRST_BYTE_MS,
+                DEFAULT_IDLE_MS, DEFAULT_FIRST_TOKEN_MS);
+
+        public Timeouts {
+            connectMs = connectMs > 0 ? connectMs : DEFAULT_CONNECT_MS;
+            firstByteMs = firstByteMs > 0 ? firstByteMs : DEFAULT_FIRST_BYTE_MS;
+            idleMs = idleMs > 0 ? idleMs : DEFAULT_IDLE_MS;
+            firstTokenMs = firstTokenMs > 0 ? firstTokenMs : DEFAULT_FIRST_TOKEN_MS;
+        }
+
+        /** The three timeouts of schema 1, first token at its default. */
+        public Timeouts(int connectMs, int firstByteMs, int idleMs) {
+            this(connectMs, firstByteMs, idleMs, DEFAULT_FIRST_TOKEN_MS);
+        }
     }
 }

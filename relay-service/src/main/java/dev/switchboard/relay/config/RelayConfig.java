@@ -52,6 +52,25 @@ public interface RelayConfig {
         /** Cooldown of a model the upstream does not know (404). */
         @WithDefault("5m")
         Duration modelNotFoundCooldown();
+
+        /**
+         * Cap of the growth of "upstream unavailable" cooldowns (5xx, overloaded, connect failures, resets,
+         * timeouts, stream errors): a recovered upstream is probed again within it.
+         */
+        @WithDefault("15s")
+        Duration unavailableBackoffCap();
+
+        /** Longest 429 Retry-After waited for (inside the deadline) before one retry on the same candidate. */
+        @WithDefault("3s")
+        Duration maxRetryWait();
+
+        /** Least pause before a same-candidate retry; jittered up to twice as long. */
+        @WithDefault("200ms")
+        Duration retryBackoff();
+
+        /** Broken streams continued on another candidate per request (0 = never continue). */
+        @WithDefault("1")
+        int maxContinuations();
     }
 
     interface Auth {

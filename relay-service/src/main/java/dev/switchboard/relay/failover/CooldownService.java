@@ -3,6 +3,7 @@ package dev.switchboard.relay.failover;
 import dev.switchboard.relay.routing.Candidate;
 import dev.switchboard.relay.routing.CooldownPolicy;
 import dev.switchboard.relay.routing.CooldownScope;
+import dev.switchboard.relay.routing.CooldownSink;
 import dev.switchboard.relay.routing.CooldownState;
 import dev.switchboard.relay.routing.CooldownView;
 import dev.switchboard.relay.routing.FailoverDecision;
@@ -53,7 +54,7 @@ import org.jboss.logging.Logger;
  * longer cooldown (more strikes), a successful one clears the scope everywhere.
  */
 @ApplicationScoped
-public class CooldownService implements CooldownView {
+public class CooldownService implements CooldownView, CooldownSink {
 
     private static final Logger LOG = Logger.getLogger(CooldownService.class);
     /** Longest the request path waits for the probe lock before deciding on its own. */
@@ -198,8 +199,13 @@ public class CooldownService implements CooldownView {
     /**
      * Records a failed attempt: cools the decision's scope (extend-only, growing with strikes), at once in
      * the near-cache and fire-and-forget in Redis. Ends this replica's probe if the candidate was one.
+     *
+     * @return the entry this replica now holds for the cooled scope (the new one, or a later one it
+     *         already knew); null when the decision cools nothing
      */
-    public void onFailure(Candidate c, FailoverDecision d) {
+    @Override
+    public CooldownState onFailure(Candidate c, FailoverDecision d) {
+        CooldownState held = null;
         String probeScope = c.probeScope();
         if (probeScope != null) {
             countProbe(d != null && d.action() == FailoverDecision.Action.STOP ? "abandoned" : "failed");
@@ -216,6 +222,8 @@ public class CooldownService implements CooldownView {
             if (next != null && next.untilEpochMs() > 0 && !next.equals(existing)) {
                 cache.merge(scope, new Cached(next, now), CooldownService::later); // strikes move even when not extended
             }
+            Cached current = cache.get(scope);
+            held = current == null ? next : current.state();
             if (extended) {
                 cleared.remove(scope);
                 Counter.builder("switchboard.cooldowns.set")
@@ -235,12 +243,14 @@ public class CooldownService implements CooldownView {
             write = write.chain(() -> releaseProbe(probeScope));
         }
         write.subscribe().with(x -> { }, t -> { });
+        return held;
     }
 
     /**
      * Records a success: clears the candidate's half-open scopes this replica knows (no Redis call when it
      * knows none). A scope still cooling is left alone: it was set by a failure that raced this request.
      */
+    @Override
     public void onSuccess(Candidate c) {
         String probeScope = c.probeScope();
         if (probeScope != null) {

@@ -1,6 +1,7 @@
 package dev.switchboard.relay.routing;
 
 import dev.switchboard.contracts.catalog.ModelSnapshot;
+import dev.switchboard.contracts.catalog.PoolSnapshot;
 import dev.switchboard.contracts.catalog.ProviderKeySnapshot;
 import dev.switchboard.contracts.catalog.ProviderSnapshot;
 
@@ -13,9 +14,17 @@ import dev.switchboard.contracts.catalog.ProviderSnapshot;
  * @param via how resolution got here, e.g. {@code cluster:coding-fast > pool:gpt4 > openai-a}
  * @param probeScope non-null when every scope cooled before is expired but not cleared (half-open):
  *        the runtime must win the probe lock for this scope before sending
+ * @param sameCandidateRetry false when the pool it came from turned same-candidate retries off
+ *        ({@link PoolSnapshot#sameCandidateRetry()}); true outside pools
  */
 public record Candidate(ProviderSnapshot provider, String model, String upstreamModel, ModelSnapshot modelInfo,
-        ProviderKeySnapshot key, String via, String probeScope) {
+        ProviderKeySnapshot key, String via, String probeScope, boolean sameCandidateRetry) {
+
+    /** A candidate that may be retried on itself (the default). */
+    public Candidate(ProviderSnapshot provider, String model, String upstreamModel, ModelSnapshot modelInfo,
+            ProviderKeySnapshot key, String via, String probeScope) {
+        this(provider, model, upstreamModel, modelInfo, key, via, probeScope, true);
+    }
 
     /** {@code provider/model/keyLabel}; never a secret. */
     public String label() {
@@ -34,8 +43,22 @@ public record Candidate(ProviderSnapshot provider, String model, String upstream
         return key.label() == null || key.label().isBlank() ? "key-" + key.id() : key.label();
     }
 
+    /** The catalog's context window of this model, null when unknown or the name is not listed. */
+    public Integer contextWindow() {
+        return modelInfo == null ? null : modelInfo.contextWindow();
+    }
+
+    /**
+     * Whether a broken stream may be continued here with the text already sent as an assistant prefill:
+     * the model's {@code prefill} flag, else the default of the provider's protocol (on for Anthropic).
+     */
+    public boolean acceptsPrefill() {
+        return modelInfo != null ? modelInfo.acceptsPrefill(provider.protocol())
+                : ModelSnapshot.defaultPrefill(provider.protocol());
+    }
+
     /** The same candidate with another probe scope. */
     public Candidate withProbeScope(String scope) {
-        return new Candidate(provider, model, upstreamModel, modelInfo, key, via, scope);
+        return new Candidate(provider, model, upstreamModel, modelInfo, key, via, scope, sameCandidateRetry);
     }
 }

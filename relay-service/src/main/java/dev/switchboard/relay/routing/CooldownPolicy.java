@@ -10,8 +10,11 @@ import java.time.Duration;
  * the next failure starts at 1 again;</li>
  * <li>duration: {@code quota_exhausted} → quotaCooldown, {@code auth_failed} → authCooldown,
  * {@code model_not_found} → modelNotFoundCooldown, each doubled per further strike up to 4× (a failed
- * half-open probe cools longer); every other reason → {@code baseBackoff · 2^(strikes-1)} capped at
- * maxBackoff; a hint (already capped by the classifier) wins when larger;</li>
+ * half-open probe cools longer); the "upstream unavailable" reasons (5xx, overloaded, connect failures,
+ * resets, timeouts, stream errors) → {@code baseBackoff · 2^(strikes-1)} capped at unavailableBackoffCap
+ * (15 s), so a flapping upstream that recovered is probed again within the cap and a failed probe never
+ * pushes it further out; every other reason (rate limits without a hint, operator reasons) → the same
+ * growth capped at maxBackoff; a hint (already capped by the classifier) wins when larger;</li>
  * <li>extend-only: the new deadline is {@code max(existing, now + duration)}; when the existing one is
  * later, its reason, rate-limit flag and replica stay and only the strike count moves.</li>
  * </ul>
@@ -47,7 +50,7 @@ public final class CooldownPolicy {
                 strikes = Math.max(1, existing.strikes()) + 1;
             }
         }
-        long durationMs = duration(d, strikes).toMillis();
+        long durationMs = saturatedMillis(duration(d, strikes)); // a huge hint must never throw on the failure path
         long until = saturatedAdd(nowMs, durationMs);
         if (existing != null && existing.untilEpochMs() >= until) {
             return new CooldownState(scope, existing.untilEpochMs(), existing.reason(), strikes, existing.replica(),
@@ -63,14 +66,21 @@ public final class CooldownPolicy {
             case FailureClassifier.QUOTA_EXHAUSTED -> grow(settings.quotaCooldown(), s, FIXED_GROWTH_LIMIT);
             case FailureClassifier.AUTH_FAILED -> grow(settings.authCooldown(), s, FIXED_GROWTH_LIMIT);
             case FailureClassifier.MODEL_NOT_FOUND -> grow(settings.modelNotFoundCooldown(), s, FIXED_GROWTH_LIMIT);
-            default -> exponential(s);
+            case FailureClassifier.UPSTREAM_ERROR, FailureClassifier.OVERLOADED, FailureClassifier.CONNECT_FAILED,
+                    FailureClassifier.CONNECTION_RESET, FailureClassifier.TIMEOUT, FailureClassifier.STREAM_ERROR,
+                    FailureClassifier.MALFORMED_EVENT -> exponential(s, unavailableCap());
+            default -> exponential(s, settings.maxBackoff());
         };
         Duration hint = d.hint();
         return hint != null && hint.compareTo(base) > 0 ? hint : base;
     }
 
-    private Duration exponential(int strikes) {
-        Duration max = settings.maxBackoff();
+    private Duration unavailableCap() {
+        Duration cap = settings.unavailableBackoffCap();
+        return cap.compareTo(settings.maxBackoff()) < 0 ? cap : settings.maxBackoff();
+    }
+
+    private Duration exponential(int strikes, Duration max) {
         long baseMs = settings.baseBackoff().toMillis();
         int shift = Math.min(strikes - 1, 40);
         long ms = baseMs <= 0 ? 0 : (baseMs > (Long.MAX_VALUE >> shift) ? Long.MAX_VALUE : baseMs << shift);
@@ -81,6 +91,14 @@ public final class CooldownPolicy {
     private static Duration grow(Duration base, int strikes, int limit) {
         long factor = 1L << Math.min(strikes - 1, 20);
         return base.multipliedBy(Math.min(factor, limit));
+    }
+
+    private static long saturatedMillis(Duration d) {
+        try {
+            return Math.max(0, d.toMillis());
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static long saturatedAdd(long a, long b) {

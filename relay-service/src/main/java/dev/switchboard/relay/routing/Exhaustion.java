@@ -13,8 +13,15 @@ import java.util.List;
  * <li>503 when nothing could be tried (everything cooling for mixed reasons, disabled, not allowed);
  * Retry-After set when some cooldown will expire.</li>
  * </ul>
- * Static skips (disabled, not_allowed, protocol_mismatch, duplicate, unknown_target, no_keys) do not
- * count either way.
+ * Static skips (disabled, not_allowed, protocol_mismatch, duplicate, unknown_target, no_keys,
+ * context_too_small) do not count either way.
+ *
+ * <p>{@link #decide} is the per-candidate form {@link CandidateQueue#exhaustion} uses: one {@link Wait} per
+ * candidate left out or failed, with the moment it becomes usable (the latest deadline among the scopes
+ * covering it, the cooldowns this request set included), so Retry-After is the earliest moment any
+ * candidate becomes usable. A candidate whose cooldown expired between resolution and the reply is usable
+ * now: the answer is never a 429 then (503 with Retry-After 1 when nothing was tried). A probe held by
+ * another request or replica is neither a rate limit nor a failure: it never makes a 429 by itself.
  */
 public final class Exhaustion {
 
@@ -62,18 +69,24 @@ public final class Exhaustion {
             }
         }
         Long earliest = null;
+        boolean anyActive = false;
         for (CooldownState st : coolingStates) {
             if (st == null || !st.activeAt(nowMs)) {
                 continue;
             }
+            anyActive = true;
             if (!st.rateLimited()) {
                 allRateLimited = false;
             }
             long secs = st.secondsLeft(nowMs);
             earliest = earliest == null ? secs : Math.min(earliest, secs);
         }
-        if (anyCooling && coolingStates.isEmpty()) {
-            allRateLimited = false; // cooling for unknown reasons: do not promise a short wait
+        if (anyCooling && !anyActive) {
+            // cooling for unknown reasons, or the cooldowns expired since resolution: no 429 for what is usable now
+            allRateLimited = false;
+            if (!coolingStates.isEmpty()) {
+                earliest = 1L;
+            }
         }
         if ((anyAttempt || anyWaitSkip) && allRateLimited) {
             return new Exhaustion(429, earliest == null ? 1L : Math.max(1L, earliest));
@@ -82,6 +95,70 @@ public final class Exhaustion {
             return new Exhaustion(502, null);
         }
         return new Exhaustion(503, earliest);
+    }
+
+    /**
+     * One candidate left out of the chain or failed in it, as far as waiting for it goes.
+     *
+     * @param reason {@link Skip#COOLING_DOWN} (also for a failed candidate now cooling),
+     *        {@link Skip#PROBE_IN_FLIGHT} or {@link Skip#NO_HEADROOM}
+     * @param usableAtMs when every scope covering it has expired; null = unknown; {@code <= now} = usable now
+     * @param rateLimited every running scope covering it was set by a rate limit
+     */
+    public record Wait(String reason, Long usableAtMs, boolean rateLimited) {
+    }
+
+    /**
+     * The answer for an exhausted chain from its attempts and one {@link Wait} per candidate left out or
+     * failed: 429 when every attempt and every wait is a rate limit and none is usable now; else 502 when
+     * an upstream was tried and failed for another reason than a rate limit; else 503. Retry-After (all three) = seconds until the earliest
+     * {@code usableAtMs}, at least 1; 1 when a candidate is usable now or a probe elsewhere will settle it;
+     * absent when nothing is known.
+     */
+    public static Exhaustion decide(List<Attempt> attempts, List<Wait> waits, long nowMs) {
+        attempts = attempts == null ? List.of() : attempts;
+        waits = waits == null ? List.of() : waits;
+        boolean anyAttempt = false;
+        boolean allRateLimited = true;
+        for (Attempt a : attempts) {
+            if (FailureClassifier.CLIENT_CANCELLED.equals(a.reason())) {
+                continue;
+            }
+            anyAttempt = true;
+            allRateLimited &= isRateLimit(a);
+        }
+        boolean attemptsRateLimited = allRateLimited;
+        boolean anyWait = false;
+        boolean soon = false;
+        Long earliestMs = null;
+        for (Wait w : waits) {
+            switch (w.reason()) {
+                case Skip.PROBE_IN_FLIGHT -> soon = true; // neutral: neither a rate limit nor a failure
+                case Skip.NO_HEADROOM -> anyWait = true;
+                default -> {
+                    anyWait = true;
+                    if (w.usableAtMs() == null) {
+                        allRateLimited = false; // unknown reason: do not promise a short wait
+                    } else if (w.usableAtMs() <= nowMs) {
+                        soon = true;
+                        allRateLimited = false; // usable now: a 429 would be false
+                    } else {
+                        allRateLimited &= w.rateLimited();
+                        earliestMs = earliestMs == null ? w.usableAtMs() : Math.min(earliestMs, w.usableAtMs());
+                    }
+                }
+            }
+        }
+        Long retryAfter = soon ? Long.valueOf(1L)
+                : earliestMs == null ? null : Math.max(1L, (earliestMs - nowMs + 999) / 1000);
+        if ((anyAttempt || anyWait) && allRateLimited) {
+            return new Exhaustion(429, retryAfter == null ? 1L : retryAfter);
+        }
+        if (anyAttempt && !(attemptsRateLimited && soon)) {
+            return new Exhaustion(502, retryAfter);
+        }
+        // nothing failed for good: what was rate limited or cooling is usable again now or soon
+        return new Exhaustion(503, retryAfter);
     }
 
     private static boolean isRateLimit(Attempt a) {

@@ -23,11 +23,21 @@ import java.util.Map;
  * 404                                          NEXT    PROVIDER_MODEL  model_not_found  model-not-found cooldown
  * 529; any status with overloaded_error body   NEXT    PROVIDER        overloaded       exponential (Retry-After if larger)
  * 408, 500, 502, 503, 504, other 5xx           NEXT    PROVIDER_MODEL  upstream_error   exponential (Retry-After if larger)
+ * 400/413/422 saying the prompt is too long    RELAY   -               context_length_exceeded -   (the queue tries a larger window first)
+ * 400/403/422 with a content-policy body       RELAY   -               content_policy   -
  * 400, 413, 422, other 4xx                     RELAY   -               bad_request      -
- * connect error, connect timeout               NEXT    PROVIDER        connect_failed   exponential
- * first-byte timeout, idle timeout             NEXT    PROVIDER_MODEL  timeout          exponential
+ * connect error, connect timeout               NEXT    PROVIDER        connect_failed   exponential ≤ unavailable cap
+ * reset / close after the request was written  NEXT    PROVIDER_MODEL  connection_reset exponential ≤ unavailable cap
+ * first-byte, first-token, idle timeout        NEXT    PROVIDER_MODEL  timeout          exponential ≤ unavailable cap
+ * malformed (non-JSON) stream event            NEXT    PROVIDER_MODEL  malformed_event  exponential ≤ unavailable cap
  * stream error (in-band or cut)                NEXT    PROVIDER_MODEL  stream_error     exponential (rate limit / quota / overloaded bodies as above)
  * </pre>
+ *
+ * {@link #classify(AttemptOutcome, Candidate, long)} adds the rule for names the catalog does not list
+ * (pass-through): they never become part of a cooldown key, so a tenant inventing names cannot grow Redis
+ * and every replica's near-cache. A 404 for such a name is relayed; a model-level scope is widened to its
+ * provider-level one ({@code provider_model} → {@code provider}, {@code key_model} → {@code key}).
+ * An operator rule's {@code cooldownSeconds} is clamped to {@link FailoverSettings#MAX_RULE_COOLDOWN}.
  */
 public final class FailureClassifier {
 
@@ -42,6 +52,12 @@ public final class FailureClassifier {
     public static final String BAD_REQUEST = "bad_request";
     public static final String CLIENT_CANCELLED = "client_cancelled";
     public static final String STREAM_ERROR = "stream_error";
+    public static final String CONNECTION_RESET = "connection_reset";
+    public static final String MALFORMED_EVENT = "malformed_event";
+    /** A 400 saying the prompt does not fit this model; another candidate with a larger window may take it. */
+    public static final String CONTEXT_LENGTH_EXCEEDED = "context_length_exceeded";
+    /** A refusal on content grounds: relayed unchanged, another upstream would refuse it too. */
+    public static final String CONTENT_POLICY = "content_policy";
     /** Reason of an operator rule without one. */
     public static final String OPERATOR_RULE = "operator_rule";
 
@@ -52,6 +68,27 @@ public final class FailureClassifier {
 
     public FailureClassifier(FailoverSettings s) {
         this.settings = s == null ? FailoverSettings.defaults() : s;
+    }
+
+    /**
+     * Classifies a failed attempt of {@code c}: its provider's rules, the default table, then the rule for
+     * names the catalog does not list ({@code c.modelInfo() == null}).
+     */
+    public FailoverDecision classify(AttemptOutcome o, Candidate c, long nowMs) {
+        FailoverDecision d = classify(o, c.provider().failoverRules(), nowMs);
+        if (c.modelInfo() != null || d.action() == FailoverDecision.Action.STOP) {
+            return d;
+        }
+        if (MODEL_NOT_FOUND.equals(d.reason()) && o.status() == 404) {
+            return new FailoverDecision(FailoverDecision.Action.RELAY, null, null, MODEL_NOT_FOUND, false);
+        }
+        CooldownScope.Kind widened = d.scope() == null ? null : switch (d.scope()) {
+            case PROVIDER_MODEL -> CooldownScope.Kind.PROVIDER;
+            case KEY_MODEL -> CooldownScope.Kind.KEY;
+            default -> d.scope();
+        };
+        return widened == d.scope() ? d
+                : new FailoverDecision(d.action(), widened, d.hint(), d.reason(), d.rateLimited());
     }
 
     public FailoverDecision classify(AttemptOutcome o, List<FailoverRule> providerRules, long nowMs) {
@@ -65,7 +102,10 @@ public final class FailureClassifier {
         }
         return switch (o.kind()) {
             case CONNECT_ERROR, CONNECT_TIMEOUT -> next(CooldownScope.Kind.PROVIDER, null, CONNECT_FAILED, false);
-            case FIRST_BYTE_TIMEOUT, IDLE_TIMEOUT -> next(CooldownScope.Kind.PROVIDER_MODEL, null, TIMEOUT, false);
+            case RESET_AFTER_WRITE -> next(CooldownScope.Kind.PROVIDER_MODEL, null, CONNECTION_RESET, false);
+            case FIRST_BYTE_TIMEOUT, FIRST_TOKEN_TIMEOUT, IDLE_TIMEOUT ->
+                    next(CooldownScope.Kind.PROVIDER_MODEL, null, TIMEOUT, false);
+            case MALFORMED_EVENT -> next(CooldownScope.Kind.PROVIDER_MODEL, null, MALFORMED_EVENT, false);
             case STREAM_ERROR -> streamError(o, body, nowMs);
             default -> httpError(o, body, nowMs);
         };
@@ -79,6 +119,9 @@ public final class FailureClassifier {
         if (status == 429) {
             return rateLimit(o, nowMs);
         }
+        if (status == 403 && isContentPolicy(body)) {
+            return new FailoverDecision(FailoverDecision.Action.RELAY, null, null, CONTENT_POLICY, false);
+        }
         if (status == 401 || status == 403) {
             return next(CooldownScope.Kind.KEY, null, AUTH_FAILED, false);
         }
@@ -90,6 +133,12 @@ public final class FailureClassifier {
         }
         if (status == 408 || status >= 500 || status < 400) {
             return next(CooldownScope.Kind.PROVIDER_MODEL, retryAfter(o, nowMs), UPSTREAM_ERROR, false);
+        }
+        if ((status == 400 || status == 413 || status == 422) && isContextLength(body)) {
+            return new FailoverDecision(FailoverDecision.Action.RELAY, null, null, CONTEXT_LENGTH_EXCEEDED, false);
+        }
+        if ((status == 400 || status == 422) && isContentPolicy(body)) {
+            return new FailoverDecision(FailoverDecision.Action.RELAY, null, null, CONTENT_POLICY, false);
         }
         // 400, 413, 422 and the other 4xx: the request itself is bad, another upstream would refuse it too
         return new FailoverDecision(FailoverDecision.Action.RELAY, null, null, BAD_REQUEST, false);
@@ -151,7 +200,7 @@ public final class FailureClassifier {
                     ? FailoverDecision.Action.RELAY : FailoverDecision.Action.NEXT;
             CooldownScope.Kind scope = CooldownScope.kindOf(r.scope()); // a stop rule may still cool something
             Duration hint = r.cooldownSeconds() == null || r.cooldownSeconds() <= 0 || scope == null
-                    ? null : Duration.ofSeconds(r.cooldownSeconds());
+                    ? null : Duration.ofSeconds(Math.min(r.cooldownSeconds(), FailoverSettings.MAX_RULE_COOLDOWN.toSeconds()));
             String reason = r.reason() == null || r.reason().isBlank() ? OPERATOR_RULE : r.reason();
             boolean rateLimited = RATE_LIMITED.equals(reason) || (o.status() == 429 && !QUOTA_EXHAUSTED.equals(reason));
             return new FailoverDecision(action, scope, hint, reason, rateLimited && action == FailoverDecision.Action.NEXT);
@@ -172,6 +221,18 @@ public final class FailureClassifier {
     private static boolean isQuota(String lowerBody) {
         return lowerBody.contains("insufficient_quota") || lowerBody.contains("billing")
                 || lowerBody.contains("quota_exceeded") || lowerBody.contains("credit balance is too low");
+    }
+
+    /** OpenAI {@code context_length_exceeded} / "maximum context length", Anthropic "prompt is too long". */
+    private static boolean isContextLength(String lowerBody) {
+        return lowerBody.contains("context_length_exceeded") || lowerBody.contains("prompt is too long")
+                || lowerBody.contains("maximum context length");
+    }
+
+    /** OpenAI {@code content_policy_violation} / {@code content_filter}, Azure's content management policy. */
+    private static boolean isContentPolicy(String lowerBody) {
+        return lowerBody.contains("content_policy") || lowerBody.contains("content_filter")
+                || lowerBody.contains("content management policy");
     }
 
     // ---- hints ----

@@ -226,6 +226,8 @@ public final class Resolver {
             case PoolSnapshot.QUOTA_AWARE -> ordered = byHeadroom(ctx, members);
             default -> ordered = byPriority(members);
         }
+        boolean outerRetry = ctx.sameCandidateRetry;
+        ctx.sameCandidateRetry = outerRetry && pool.retriesSameCandidate();
         for (PoolSnapshot.Member m : ordered) {
             ProviderSnapshot p = catalog.provider(m.providerId());
             if (p == null) {
@@ -237,6 +239,7 @@ public final class Resolver {
                 addPair(ctx, p, m.model(), v, strategy, turn);
             }
         }
+        ctx.sameCandidateRetry = outerRetry;
     }
 
     // ---- steps 4 and 5: keys and skips ----
@@ -340,7 +343,7 @@ public final class Resolver {
                     continue;
                 }
             }
-            ctx.candidates.add(new Candidate(p, model, upstream, info, k, candidateVia, probe));
+            ctx.candidates.add(new Candidate(p, model, upstream, info, k, candidateVia, probe, ctx.sameCandidateRetry));
         }
     }
 
@@ -484,6 +487,8 @@ public final class Resolver {
         final List<Skip> skipped = new ArrayList<>(4);
         private Set<PairKey> seen;
         private List<RouteSnapshot> routePath;
+        /** False while expanding a pool (or a pool inside one) that turned same-candidate retries off. */
+        boolean sameCandidateRetry = true;
 
         Ctx(ResolveRequest r, GroupRules rules) {
             this.requested = r.model();

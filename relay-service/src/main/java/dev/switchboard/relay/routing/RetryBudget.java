@@ -25,6 +25,21 @@ public final class RetryBudget {
         return true;
     }
 
+    /** True when {@link #tryAcquire} would succeed at {@code nowMs}; takes nothing. */
+    public boolean canAcquire(long nowMs) {
+        return used < maxAttempts && nowMs < deadlineEpochMs;
+    }
+
+    /**
+     * Gives one attempt back: the candidate it was taken for was not sent after all (another holder
+     * owns its probe). Never below zero.
+     */
+    public void refund() {
+        if (used > 0) {
+            used--;
+        }
+    }
+
     /** Attempts taken so far. */
     public int used() {
         return used;

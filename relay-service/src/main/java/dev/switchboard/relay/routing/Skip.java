@@ -23,4 +23,6 @@ public record Skip(String provider, String model, String keyLabel, String reason
     public static final String UNTRANSLATABLE = "untranslatable";
     /** Set by the runtime when another replica holds the half-open probe lock. */
     public static final String PROBE_IN_FLIGHT = "probe_in_flight";
+    /** Set by the queue after a prompt was refused as too long: this candidate's context window is not larger. */
+    public static final String CONTEXT_TOO_SMALL = "context_too_small";
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.relay.routing.FailoverDecision.Action;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CooldownPolicyTest {
 
@@ -28,16 +30,49 @@ class CooldownPolicyTest {
     }
 
     @Test
-    void repeatedFailuresDoubleUpToTheCap() {
+    void repeatedServerErrorsDoubleUpToTheUnavailableCapOfFifteenSeconds() {
         CooldownState s = null;
         long now = NOW;
-        long[] expected = {1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300};
+        long[] expected = {1, 2, 4, 8, 15, 15, 15, 15};
         for (long seconds : expected) {
             s = policy.next(s, SCOPE, SERVER_ERROR, now, "r1");
             assertThat(s.untilEpochMs() - now).isEqualTo(seconds * 1000);
             now = s.untilEpochMs() + 1; // the half-open probe fails right after expiry
         }
         assertThat(s.strikes()).isEqualTo(expected.length);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"upstream_error", "overloaded", "connect_failed", "connection_reset", "timeout",
+            "stream_error", "malformed_event"})
+    void aFlappingUpstreamIsProbedAgainWithinTwentySecondsOfItsRecovery(String reason) {
+        // 60 s outage, a probe right after each expiry: every failed probe cools at most 15 s more
+        CooldownState s = null;
+        long now = NOW;
+        while (now < NOW + 60_000) {
+            s = policy.next(s, SCOPE, decision(reason, null, false), now, "r1");
+            assertThat(s.untilEpochMs() - now).isLessThanOrEqualTo(15_000);
+            now = s.untilEpochMs() + 1;
+        }
+        assertThat(now - (NOW + 60_000)).isLessThan(20_000);
+    }
+
+    @Test
+    void rateLimitsWithoutAHintStillGrowUpToTheMaxBackoff() {
+        CooldownState s = null;
+        long now = NOW;
+        for (int i = 0; i < 12; i++) {
+            s = policy.next(s, SCOPE, RATE_LIMIT, now, "r1");
+            now = s.untilEpochMs() + 1;
+        }
+        assertThat(policy.duration(RATE_LIMIT, 12)).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void anUpstreamRetryAfterLongerThanTheCapStillWins() {
+        CooldownState s = policy.next(null, SCOPE, decision("upstream_error", Duration.ofSeconds(40), false), NOW, "r1");
+
+        assertThat(s.untilEpochMs()).isEqualTo(NOW + 40_000);
     }
 
     @Test

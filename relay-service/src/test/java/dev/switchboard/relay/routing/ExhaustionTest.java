@@ -113,4 +113,23 @@ class ExhaustionTest {
         assertThat(states).containsExactlyInAnyOrder(k1, k2);
         assertThat(Exhaustion.of(List.of(), r.skipped(), states, NOW).status()).isEqualTo(503);
     }
+
+    @Test
+    void coolingSkipsWhoseCooldownsExpiredSinceResolutionAreNotAFalse429() {
+        Exhaustion e = Exhaustion.of(List.of(), List.of(skip("cooling_down")), List.of(state(-1, true)), NOW);
+
+        assertThat(e.status()).isEqualTo(503);
+        assertThat(e.retryAfterSeconds()).isEqualTo(1L);
+    }
+
+    @Test
+    void decideTakesTheEarliestCandidateNotTheEarliestScope() {
+        // one candidate waits for two scopes (usable at +9 s), another for one (usable at +4 s)
+        Exhaustion e = Exhaustion.decide(List.of(attempt(429, "rate_limited")),
+                List.of(new Exhaustion.Wait("cooling_down", NOW + 9_000, true),
+                        new Exhaustion.Wait("cooling_down", NOW + 4_000, true)), NOW);
+
+        assertThat(e.status()).isEqualTo(429);
+        assertThat(e.retryAfterSeconds()).isEqualTo(4L);
+    }
 }

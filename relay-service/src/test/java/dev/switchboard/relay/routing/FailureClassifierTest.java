@@ -281,4 +281,78 @@ class FailureClassifierTest {
         assertThat(classifier.classify(AttemptOutcome.of(Kind.CLIENT_CANCELLED), rules, NOW).action()).isEqualTo(Action.STOP);
         assertThat(classifier.classify(AttemptOutcome.http(502, "x", null), rules, NOW).reason()).isEqualTo("everything");
     }
+
+    // ---- issue 12: what a failure says about its scope ----
+
+    @Test
+    void aResetAfterTheRequestWasWrittenCoolsOnlyTheModelNotTheProvider() {
+        assertThat(of(Kind.RESET_AFTER_WRITE)).isEqualTo(
+                new FailoverDecision(Action.NEXT, CooldownScope.Kind.PROVIDER_MODEL, null, "connection_reset", false));
+    }
+
+    @Test
+    void firstTokenTimeoutAndMalformedEventsCoolProviderAndModel() {
+        assertThat(of(Kind.FIRST_TOKEN_TIMEOUT)).isEqualTo(
+                new FailoverDecision(Action.NEXT, CooldownScope.Kind.PROVIDER_MODEL, null, "timeout", false));
+        assertThat(of(Kind.MALFORMED_EVENT).scope()).isEqualTo(CooldownScope.Kind.PROVIDER_MODEL);
+        assertThat(of(Kind.MALFORMED_EVENT).reason()).isEqualTo("malformed_event");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"error\":{\"code\":\"context_length_exceeded\"}}",
+            "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"prompt is too long: 210000 tokens > 200000 maximum\"}}",
+            "{\"error\":{\"message\":\"This model's maximum context length is 8192 tokens\"}}"})
+    void promptsTooLongForTheModelAreRecognisedAndCoolNothing(String body) {
+        assertThat(http(400, body, Map.of()))
+                .isEqualTo(new FailoverDecision(Action.RELAY, null, null, "context_length_exceeded", false));
+    }
+
+    @Test
+    void contentPolicyRefusalsAreRelayedUnchangedAndNeverCoolTheKey() {
+        assertThat(http(400, "{\"error\":{\"code\":\"content_policy_violation\"}}", Map.of()))
+                .isEqualTo(new FailoverDecision(Action.RELAY, null, null, "content_policy", false));
+        assertThat(http(403, "{\"error\":{\"code\":\"content_filter\"}}", Map.of()))
+                .isEqualTo(new FailoverDecision(Action.RELAY, null, null, "content_policy", false));
+    }
+
+    @Test
+    void aNameTheCatalogDoesNotListNeverBecomesACooldownKey() {
+        var p = Fixtures.provider(1, "p", List.of(Fixtures.key(11, "k1", 1)), Fixtures.model(101, "listed"));
+        Candidate unlisted = new Candidate(p, "invented-9000", "invented-9000", null, p.keys().get(0), "p", null);
+
+        FailoverDecision notFound = classifier.classify(AttemptOutcome.http(404, "{}", null), unlisted, NOW);
+        FailoverDecision limited = classifier.classify(AttemptOutcome.http(429, "{}", Map.of("retry-after", "2")), unlisted, NOW);
+        FailoverDecision down = classifier.classify(AttemptOutcome.http(500, "{}", null), unlisted, NOW);
+        FailoverDecision reset = classifier.classify(AttemptOutcome.of(Kind.RESET_AFTER_WRITE), unlisted, NOW);
+
+        assertThat(notFound).isEqualTo(new FailoverDecision(Action.RELAY, null, null, "model_not_found", false));
+        assertThat(limited.scope()).isEqualTo(CooldownScope.Kind.KEY);
+        assertThat(down.scope()).isEqualTo(CooldownScope.Kind.PROVIDER);
+        assertThat(reset.scope()).isEqualTo(CooldownScope.Kind.PROVIDER);
+        for (FailoverDecision d : List.of(limited, down, reset)) {
+            assertThat(d.scope().of(unlisted)).doesNotContain("invented");
+        }
+    }
+
+    @Test
+    void aListedNameKeepsItsModelScopes() {
+        var p = Fixtures.provider(1, "p", List.of(Fixtures.key(11, "k1", 1)), Fixtures.model(101, "listed"));
+        Candidate listed = new Candidate(p, "listed", "listed", p.models().get(0), p.keys().get(0), "p", null);
+
+        assertThat(classifier.classify(AttemptOutcome.http(404, "{}", null), listed, NOW).scope())
+                .isEqualTo(CooldownScope.Kind.PROVIDER_MODEL);
+        assertThat(classifier.classify(AttemptOutcome.http(429, "{}", null), listed, NOW).scope())
+                .isEqualTo(CooldownScope.Kind.KEY_MODEL);
+    }
+
+    @Test
+    void aHugeRuleCooldownIsClampedToOneDayAndNeverThrowsOnTheFailurePath() {
+        FailoverRule rule = new FailoverRule(500, null, "retry", "provider", Long.MAX_VALUE, "forever");
+
+        FailoverDecision d = classifier.classify(AttemptOutcome.http(500, "x", null), List.of(rule), NOW);
+        CooldownState s = new CooldownPolicy(FailoverSettings.defaults()).next(null, "provider:1", d, NOW, "r");
+
+        assertThat(d.hint()).isEqualTo(Duration.ofDays(1));
+        assertThat(s.untilEpochMs()).isEqualTo(NOW + Duration.ofDays(1).toMillis());
+    }
 }

@@ -64,6 +64,21 @@ public final class AnthropicMessages implements Dialect {
     }
 
     @Override
+    public boolean isContent(String event, String data) {
+        return "content_block_delta".equals(event) || "message_delta".equals(event) || "message_stop".equals(event);
+    }
+
+    @Override
+    public boolean isFinish(String event, String data) {
+        return "message_delta".equals(event) && data != null && data.contains("\"stop_reason\":\"");
+    }
+
+    @Override
+    public Buffer sentinel() {
+        return Buffer.buffer("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+    }
+
+    @Override
     public JsonNode usageOf(JsonNode document) {
         if (document == null) {
             return null;

@@ -58,6 +58,18 @@ public sealed interface Dialect permits OpenAiChat, AnthropicMessages {
     /** Whether an SSE event is the protocol's regular end of stream. */
     boolean isTerminal(String event, String data);
 
+    /**
+     * Whether an SSE event carries content the client would see (text, thinking, a tool call, a finish): the
+     * first such event commits a stream. Called only until it returns true once.
+     */
+    boolean isContent(String event, String data);
+
+    /** Whether an SSE event says the answer is finished (a finish reason, a stop reason), the sentinel aside. */
+    boolean isFinish(String event, String data);
+
+    /** The protocol's regular end of stream, for an upstream that finished but closed without it. */
+    Buffer sentinel();
+
     /** Whether an SSE event is an in-band error. */
     default boolean isError(String event, String data) {
         if ("error".equals(event)) {

@@ -58,6 +58,36 @@ public final class OpenAiChat implements Dialect {
     }
 
     @Override
+    public boolean isContent(String event, String data) {
+        if (data == null || "[DONE]".equals(data)) {
+            return data != null;
+        }
+        try {
+            JsonNode choice = JSON.readTree(data).path("choices").path(0);
+            JsonNode delta = choice.path("delta");
+            return !choice.path("finish_reason").isNull() && !choice.path("finish_reason").isMissingNode()
+                    || nonEmpty(delta.path("content")) || nonEmpty(delta.path("reasoning_content"))
+                    || nonEmpty(delta.path("refusal")) || delta.path("tool_calls").isArray();
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean nonEmpty(JsonNode text) {
+        return text.isTextual() && !text.asText().isEmpty();
+    }
+
+    @Override
+    public boolean isFinish(String event, String data) {
+        return data != null && data.contains("\"finish_reason\":\"");
+    }
+
+    @Override
+    public Buffer sentinel() {
+        return Buffer.buffer("data: [DONE]\n\n");
+    }
+
+    @Override
     public boolean isUsageOnly(JsonNode event) {
         if (event == null) {
             return false;

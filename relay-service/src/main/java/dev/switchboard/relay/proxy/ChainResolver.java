@@ -9,18 +9,20 @@ import dev.switchboard.relay.metrics.RelayMetrics;
 import dev.switchboard.relay.routing.CatalogIndex;
 import dev.switchboard.relay.routing.Resolution;
 import dev.switchboard.relay.routing.ResolveRequest;
-import dev.switchboard.relay.routing.RetryBudget;
+import dev.switchboard.relay.routing.CandidateQueue;
+import dev.switchboard.relay.routing.FailoverPlanner;
+import dev.switchboard.relay.routing.Skip;
 import dev.switchboard.relay.store.RouteHitStore;
 
 /**
- * Turns an admitted request into its {@link CandidateChain} against the current catalog, or into the
+ * Turns an admitted request into its {@link CandidateQueue} against the current catalog, or into the
  * refusal a client gets when nothing can serve the name at all (unknown, not allowed, no catalog yet).
  */
 final class ChainResolver {
 
     /** Either a chain to try, or a refusal before any attempt. */
     sealed interface Result {
-        record Chain(CandidateChain chain, String resolvedVia) implements Result {
+        record Chain(CandidateQueue queue, String resolvedVia) implements Result {
         }
 
         record Refused(int status, String code, String message, Long retryAfterSeconds) implements Result {
@@ -32,19 +34,20 @@ final class ChainResolver {
     private final HeadroomTracker headroom;
     private final RouteHitStore routeHits;
     private final RelayMetrics metrics;
-    private final HopSettings settings;
+    private final FailoverPlanner planner;
 
     ChainResolver(CatalogHolder catalog, CooldownService cooldowns, HeadroomTracker headroom, RouteHitStore routeHits,
-            RelayMetrics metrics, HopSettings settings) {
+            RelayMetrics metrics, FailoverPlanner planner) {
         this.catalog = catalog;
         this.cooldowns = cooldowns;
         this.headroom = headroom;
         this.routeHits = routeHits;
         this.metrics = metrics;
-        this.settings = settings;
+        this.planner = planner;
     }
 
-    Result resolve(String model, GroupSnapshot group, Endpoint endpoint) {
+    /** @param startMs when the request arrived: the deadline of its attempts counts from it */
+    Result resolve(String model, GroupSnapshot group, Endpoint endpoint, long startMs) {
         CatalogHolder.Loaded loaded = catalog.current();
         if (loaded == null) {
             return new Result.Refused(503, "catalog_unavailable", "The model catalog is not loaded yet; retry shortly", 1L);
@@ -56,16 +59,17 @@ final class ChainResolver {
         if (resolution.resolvedVia() != null && resolution.resolvedVia().startsWith("route:")) {
             index.route(model).map(RouteSnapshot::id).ifPresent(routeHits::hit);
         }
-        CandidateChain chain = new CandidateChain(resolution, index,
-                new RetryBudget(settings.maxAttempts(), now + settings.deadline().toMillis()), metrics);
+        resolution.skipped().forEach(skip -> metrics.skip(skip.reason()));
         if (!resolution.known()) {
             return new Result.Refused(404, "model_not_found",
                     "The model '" + model + "' does not exist or you do not have access to it", null);
         }
-        if (chain.onlyNotAllowed()) {
+        if (resolution.candidates().isEmpty() && !resolution.skipped().isEmpty()
+                && resolution.skipped().stream().allMatch(k -> Skip.NOT_ALLOWED.equals(k.reason()))) {
             return new Result.Refused(403, "model_not_allowed",
                     "Your API key's group may not use the model '" + model + "'", null);
         }
-        return new Result.Chain(chain, resolution.resolvedVia());
+        return new Result.Chain(planner.open(resolution, index, startMs, skip -> metrics.skip(skip.reason())),
+                resolution.resolvedVia());
     }
 }

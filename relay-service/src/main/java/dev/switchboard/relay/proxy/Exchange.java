@@ -10,6 +10,9 @@ import dev.switchboard.relay.limits.LimitService;
 import dev.switchboard.relay.metrics.RelayMetrics;
 import dev.switchboard.relay.routing.AttemptOutcome;
 import dev.switchboard.relay.routing.Candidate;
+import dev.switchboard.relay.routing.CandidateQueue;
+import dev.switchboard.relay.routing.Exhaustion;
+import dev.switchboard.contracts.auth.GroupSnapshot;
 import dev.switchboard.relay.routing.FailoverDecision;
 import dev.switchboard.relay.routing.FailureClassifier;
 import dev.switchboard.relay.upstream.RequestBody;
@@ -48,7 +51,6 @@ final class Exchange {
     private final ChainResolver resolver;
     private final CooldownService cooldowns;
     private final AttemptFactory attempts;
-    private final FailureClassifier classifier;
     private final UsageRecorder usage;
     private final RelayMetrics metrics;
     private final HopSettings settings;
@@ -58,7 +60,7 @@ final class Exchange {
     private State state = State.ADMITTING;
     private Admission admission;
     private String resolvedVia;
-    private CandidateChain chain;
+    private CandidateQueue queue;
     private int tries;
     private long upstreamNanos;
     private UpstreamAttempt current;
@@ -70,7 +72,7 @@ final class Exchange {
     private Long ttfbMs;
 
     Exchange(ClientRequest req, HttpServerResponse out, LimitService limits, ChainResolver resolver,
-            CooldownService cooldowns, AttemptFactory attempts, FailureClassifier classifier, UsageRecorder usage,
+            CooldownService cooldowns, AttemptFactory attempts, UsageRecorder usage,
             RelayMetrics metrics, HopSettings settings, Vertx vertx) {
         this.req = req;
         this.reply = new ClientReply(out, req.endpoint().dialect());
@@ -78,7 +80,6 @@ final class Exchange {
         this.resolver = resolver;
         this.cooldowns = cooldowns;
         this.attempts = attempts;
-        this.classifier = classifier;
         this.usage = usage;
         this.metrics = metrics;
         this.settings = settings;
@@ -110,10 +111,12 @@ final class Exchange {
             fail(r.status(), r.code(), r.message(), r.retryAfterSeconds(), null);
             return;
         }
-        switch (resolver.resolve(req.body().model(), a.group() != null ? a.group() : req.key().group(), req.endpoint())) {
+        long startMs = System.currentTimeMillis() - (System.nanoTime() - req.startNanos()) / 1_000_000;
+        GroupSnapshot group = a.group() != null ? a.group() : req.key().group();
+        switch (resolver.resolve(req.body().model(), group, req.endpoint(), startMs)) {
             case ChainResolver.Result.Refused r -> fail(r.status(), r.code(), r.message(), r.retryAfterSeconds(), null);
             case ChainResolver.Result.Chain c -> {
-                chain = c.chain();
+                queue = c.queue();
                 resolvedVia = c.resolvedVia();
                 state = State.ATTEMPTING;
                 next();
@@ -127,13 +130,22 @@ final class Exchange {
         if (state != State.ATTEMPTING) {
             return;
         }
-        Candidate c = chain.next(System.currentTimeMillis());
+        Candidate c = queue.next(System.currentTimeMillis());
         if (c == null && refusal != null && tries == 0) { // every candidate that could serve would need what it cannot translate
             reply.refused(refusal.status(), refusal, req.endpoint().dialect());
             finish(refusal.status());
         } else if (c == null) {
-            CandidateChain.Exhausted ex = chain.exhausted(req.body().model(), cooldowns, System.currentTimeMillis());
-            fail(ex.status(), ex.code(), ex.message(), ex.retryAfterSeconds(), ex.detail());
+            Exhaustion ex = queue.exhaustion(System.currentTimeMillis());
+            String model = req.body().model();
+            ExhaustionDetail detail = ExhaustionDetail.of(queue.attempts(), queue.skips());
+            switch (ex.status()) {
+                case 429 -> fail(429, "rate_limited", "Every upstream for '" + model + "' is rate limited; retry later",
+                        ex.retryAfterSeconds(), detail);
+                case 502 -> fail(502, "upstream_failed", "Every upstream for '" + model + "' failed",
+                        ex.retryAfterSeconds(), detail);
+                default -> fail(ex.status(), "no_upstream_available", "No upstream is available for '" + model
+                        + "' right now", ex.retryAfterSeconds(), detail);
+            }
         } else if (c.probeScope() != null) {
             cooldowns.tryAcquireProbe(c.probeScope()).subscribe().with(
                     won -> on.run(() -> probed(c, Boolean.TRUE.equals(won))), err -> on.run(() -> probed(c, false)));
@@ -153,7 +165,7 @@ final class Exchange {
         if (won) {
             attempt(c);
         } else {
-            chain.probeBusy(c);
+            queue.probeLost(c);
             next();
         }
     }
@@ -163,7 +175,7 @@ final class Exchange {
         try {
             a = attempts.create(req, c, on);
         } catch (TranslationException e) {
-            chain.untranslatable(c, e.getMessage());
+            queue.untranslatable(c, e.getMessage());
             refusal = refusal == null ? e : refusal;
             next();
             return;
@@ -202,7 +214,7 @@ final class Exchange {
         }
         attemptDone(a, "ok");
         served = a.candidate();
-        cooldowns.onSuccess(served);
+        queue.succeeded(served);
         reply.served(served, r.status(), tries, t == null ? null : t.direction());
         if (a.local()) {
             reply.out().putHeader("x-switchboard-token-count", "estimate");
@@ -220,7 +232,7 @@ final class Exchange {
         metrics.streamOpened();
         reply.served(served, 200, tries, a.translation() == null ? null : a.translation().direction());
         reply.startStream();
-        cooldowns.onSuccess(served);
+        queue.succeeded(served);
         relay = new StreamRelay(a, reply.out(), vertx, on, end -> streamEnded(a, end));
         long limitMs = settings.maxStream().toMillis();
         relay.start(r.pending(), limitMs - (System.nanoTime() - req.startNanos()) / 1_000_000, limitMs > 0);
@@ -246,30 +258,31 @@ final class Exchange {
 
     private void failed(UpstreamAttempt a, AttemptOutcome outcome, String contentType, boolean errorForwarded) {
         Candidate c = a.candidate();
-        FailoverDecision d = classifier.classify(outcome, c.provider().failoverRules(), System.currentTimeMillis());
-        attemptDone(a, d.reason());
-        if (d.action() == FailoverDecision.Action.STOP || outcome.kind() == AttemptOutcome.Kind.CLIENT_CANCELLED) {
-            if (c.probeScope() != null) {
-                cooldowns.onFailure(c, d); // cools nothing; ends this replica's probe (releases the lock)
-            }
+        CandidateQueue.Step step = queue.failed(c, outcome, (System.nanoTime() - a.startNanos()) / 1_000_000,
+                System.currentTimeMillis());
+        String reason = step.decision().reason();
+        attemptDone(a, reason);
+        if (step.kind() == CandidateQueue.Step.Kind.STOP) {
             finish(499);
-            return;
-        }
-        if (d.scope() != null || c.probeScope() != null) {
-            cooldowns.onFailure(c, d); // a probe always reports back, so its lock is released
-        }
-        chain.failed(c, outcome.status(), d.reason(), (System.nanoTime() - a.startNanos()) / 1_000_000);
-        if (state == State.STREAMING) { // after the first byte: never a silent truncated 200
+        } else if (state == State.STREAMING) { // after the first byte: never a silent truncated 200
             boolean idle = outcome.kind() == AttemptOutcome.Kind.IDLE_TIMEOUT;
             reply.endStream(idle ? "upstream_idle_timeout" : "upstream_stream_interrupted", idle
                     ? "The upstream stopped sending events; the stream was ended by the gateway"
                     : "The upstream connection failed mid-stream; the response is incomplete", !errorForwarded);
             finish(502);
-        } else if (d.action() == FailoverDecision.Action.RELAY) {
+        } else if (step.kind() == CandidateQueue.Step.Kind.RELAY) {
             relayError(a, outcome, contentType);
+        } else if (step.kind() == CandidateQueue.Step.Kind.RETRY_SAME) {
+            metrics.failover(c.provider().name(), "retry_same:" + reason);
+            LOG.debugf("attempt %s failed (%s), retrying it in %s", c.label(), reason, step.delay());
+            vertx.setTimer(Math.max(1, step.delay().toMillis()), id -> on.run(() -> {
+                if (state == State.ATTEMPTING && current == null) {
+                    attempt(c);
+                }
+            }));
         } else {
-            metrics.failover(c.provider().name(), d.reason());
-            LOG.debugf("attempt %s failed (%s), trying the next candidate", c.label(), d.reason());
+            metrics.failover(c.provider().name(), reason);
+            LOG.debugf("attempt %s failed (%s), trying the next candidate", c.label(), reason);
             next();
         }
     }

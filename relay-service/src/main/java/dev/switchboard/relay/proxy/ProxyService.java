@@ -7,8 +7,7 @@ import dev.switchboard.relay.failover.CooldownService;
 import dev.switchboard.relay.limits.HeadroomTracker;
 import dev.switchboard.relay.limits.LimitService;
 import dev.switchboard.relay.metrics.RelayMetrics;
-import dev.switchboard.relay.routing.FailoverSettings;
-import dev.switchboard.relay.routing.FailureClassifier;
+import dev.switchboard.relay.routing.FailoverPlanner;
 import dev.switchboard.relay.store.RouteHitStore;
 import dev.switchboard.relay.upstream.RequestBody;
 import dev.switchboard.relay.upstream.UpstreamClient;
@@ -19,8 +18,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The request path of the proxied endpoints: one {@link Exchange} per client request, built from the
- * application's collaborators. The shared, stateless parts (resolution into a chain, attempt preparation,
- * the classifier) are built once here.
+ * application's collaborators. The shared, stateless parts (resolution into a candidate queue, attempt
+ * preparation) are built once here.
  */
 @ApplicationScoped
 public class ProxyService {
@@ -33,11 +32,10 @@ public class ProxyService {
     private final HopSettings settings;
     private final ChainResolver resolver;
     private final AttemptFactory attempts;
-    private final FailureClassifier classifier;
 
     public ProxyService(LimitService limits, CatalogHolder catalog, CooldownService cooldowns, HeadroomTracker headroom,
             UsageRecorder usage, UpstreamClient upstream, RelayMetrics metrics, RouteHitStore routeHits, Vertx vertx,
-            RelayConfig config, FailoverSettings failover) {
+            RelayConfig config, FailoverPlanner planner) {
         this.limits = limits;
         this.cooldowns = cooldowns;
         this.usage = usage;
@@ -45,15 +43,14 @@ public class ProxyService {
         this.vertx = vertx;
         RelayConfig.Request r = config.request();
         this.settings = new HopSettings(r.maxAttempts(), r.deadline(), r.maxStream(), r.streamUsage());
-        this.resolver = new ChainResolver(catalog, cooldowns, headroom, routeHits, metrics, settings);
+        this.resolver = new ChainResolver(catalog, cooldowns, headroom, routeHits, metrics, planner);
         this.attempts = new AttemptFactory(upstream, headroom, vertx, settings.streamUsage(), r.translationMaxTokens());
-        this.classifier = new FailureClassifier(failover);
     }
 
     /** Runs one authenticated, parsed request to its end. */
     public void proxy(RoutingContext rc, Endpoint endpoint, RequestBody body, ApiKeySnapshot key, String requestId,
             long startNanos) {
         new Exchange(new Exchange.ClientRequest(endpoint, body, key, requestId, startNanos, rc.request().headers()),
-                rc.response(), limits, resolver, cooldowns, attempts, classifier, usage, metrics, settings, vertx).start();
+                rc.response(), limits, resolver, cooldowns, attempts, usage, metrics, settings, vertx).start();
     }
 }

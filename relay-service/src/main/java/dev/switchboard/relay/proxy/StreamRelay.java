@@ -98,8 +98,7 @@ final class StreamRelay {
         if (ended) {
             return;
         }
-        tap.onCleanEnd();
-        Buffer rest = tap.drain();
+        Buffer rest = tap.onCleanEnd();
         if (rest.length() > 0 && !out.closed()) {
             out.write(rest);
         }

@@ -33,6 +33,9 @@ final class StreamTap implements SseScanner.Listener {
     private String firstData;
     private boolean terminal;
     private boolean errorEvent;
+    private boolean sawContent;
+    private boolean malformed;
+    private boolean finished;
 
     /** @param translator for {@link Feed#TRANSLATED}, else null */
     StreamTap(Dialect upstream, Feed feed, StreamTranslator translator) {
@@ -64,6 +67,11 @@ final class StreamTap implements SseScanner.Listener {
             firstData = data;
             firstIsError = error;
         }
+        if (!sawContent) { // before the commit: only content commits, and an unreadable event fails over
+            malformed |= !error && !isJsonOrSentinel(data);
+            sawContent = upstream.isContent(event, data);
+        }
+        finished |= upstream.isFinish(event, data);
         if (translator != null) {
             if (!(firstIsError && !errorEvent)) { // a first event that is an error fails over unseen: not translated
                 translator.onEvent(event, data, sink);
@@ -107,10 +115,42 @@ final class StreamTap implements SseScanner.Listener {
         return firstData;
     }
 
-    /** The upstream closed cleanly: a translator writes the closing events still missing after a finish. */
-    void onCleanEnd() {
+    /**
+     * The upstream closed cleanly. An answer that finished (a finish or stop reason went through) but lost its
+     * sentinel is complete: the missing closing events are returned for the client (a translator writes its
+     * own), and {@link #completed()} turns true. Without a finish it stays a cut.
+     */
+    Buffer onCleanEnd() {
         if (translator != null) {
             translator.onEnd(sink);
+            return drain();
+        }
+        if (!terminal && finished && !errorEvent) {
+            terminal = true;
+            return upstream.sentinel();
+        }
+        return Buffer.buffer(0);
+    }
+
+    /** A content-bearing event (text, thinking, a tool call, a finish) went through: the stream may be committed. */
+    boolean sawContent() {
+        return sawContent;
+    }
+
+    /** An event before the first content was not JSON: the upstream is failed over before the commit. */
+    boolean malformed() {
+        return malformed;
+    }
+
+    private static boolean isJsonOrSentinel(String data) {
+        if (data == null || data.isEmpty() || "[DONE]".equals(data)) {
+            return true;
+        }
+        try {
+            Dialect.JSON.readTree(data);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -158,7 +158,7 @@ final class UpstreamAttempt {
                                 afterDecision.run();
                             }
                         } else if (!resentStale(err, staleRetries)) {
-                            fail(AttemptOutcome.of(response == null ? connectKind(err) : AttemptOutcome.Kind.STREAM_ERROR));
+                            fail(AttemptOutcome.of(response == null ? afterWrite(err) : AttemptOutcome.Kind.STREAM_ERROR));
                         }
                     }));
                     timer.arm(provider.timeouts().firstByteMs(), AttemptOutcome.Kind.FIRST_BYTE_TIMEOUT,
@@ -169,7 +169,7 @@ final class UpstreamAttempt {
                         }
                         if (rar.failed()) {
                             if (!resentStale(rar.cause(), staleRetries)) {
-                                fail(AttemptOutcome.of(connectKind(rar.cause())));
+                                fail(AttemptOutcome.of(afterWrite(rar.cause())));
                             }
                         } else {
                             onResponse(rar.result());
@@ -234,7 +234,12 @@ final class UpstreamAttempt {
         resp.endHandler(v -> on.run(() -> decide(new AttemptResult.Answered(status, contentType, whole))));
     }
 
-    /** Holds the bytes until the first complete event says whether this upstream really serves. */
+    /**
+     * Holds the bytes until the first content-bearing event (text, thinking, a tool call, a finish) says
+     * whether this upstream really serves: a role-only chunk, a ping or a {@code message_start} commits
+     * nothing, an error or unreadable event before it fails the attempt over unseen, and so does a first
+     * token later than {@code timeouts.firstTokenMs} after the headers.
+     */
     private void readFirstEvent(HttpClientResponse resp) {
         tap = new StreamTap(plan.dialect(), plan.feed(),
                 plan.translation() == null ? null : plan.translation().stream());
@@ -252,21 +257,23 @@ final class UpstreamAttempt {
                 pending.appendBuffer(tap.drain());
             }
             if (!tap.sawEvent()) {
-                armIdle();
                 return;
             }
-            firstByteNanos = System.nanoTime() - startNanos;
             if (tap.firstIsError()) {
                 fail(new AttemptOutcome(AttemptOutcome.Kind.STREAM_ERROR, 0, tap.firstData(), Map.of()));
-            } else {
+            } else if (tap.malformed()) {
+                fail(AttemptOutcome.of(AttemptOutcome.Kind.MALFORMED_EVENT));
+            } else if (tap.sawContent()) {
+                firstByteNanos = System.nanoTime() - startNanos;
                 decide(new AttemptResult.FirstEvent(pending));
             }
         });
         resp.exceptionHandler(e -> on.run(() -> fail(AttemptOutcome.of(AttemptOutcome.Kind.STREAM_ERROR))));
-        // the upstream ended before a single complete event
+        // the upstream ended before any content
         resp.endHandler(v -> on.run(() -> fail(
                 new AttemptOutcome(AttemptOutcome.Kind.STREAM_ERROR, 0, pending.toString(), Map.of()))));
-        armIdle();
+        timer.arm(plan.candidate().provider().timeouts().firstTokenMs(), AttemptOutcome.Kind.FIRST_TOKEN_TIMEOUT,
+                () -> fail(AttemptOutcome.of(AttemptOutcome.Kind.FIRST_TOKEN_TIMEOUT)));
     }
 
     private void armIdle() {
@@ -274,11 +281,16 @@ final class UpstreamAttempt {
                 () -> fail(AttemptOutcome.of(AttemptOutcome.Kind.IDLE_TIMEOUT)));
     }
 
+    /** Decides first, then resets the upstream request: the reset's own exception must not count as the outcome. */
     private void fail(AttemptOutcome outcome) {
-        if (phase != Phase.DECIDED && request != null && outcome.kind() != AttemptOutcome.Kind.HTTP_ERROR) {
+        if (phase == Phase.DECIDED) {
+            return;
+        }
+        boolean reset = request != null && outcome.kind() != AttemptOutcome.Kind.HTTP_ERROR;
+        decide(new AttemptResult.Failed(outcome, null));
+        if (reset) {
             request.reset();
         }
-        decide(new AttemptResult.Failed(outcome, null));
     }
 
     private void decide(AttemptResult r) {
@@ -290,6 +302,15 @@ final class UpstreamAttempt {
             timer.cancel();
         }
         result.complete(r);
+    }
+
+    /**
+     * A failure once the connection was up and the request written: a reset or close is a failure of this
+     * attempt (provider+model scope), not of the provider's reachability; a timeout stays a timeout.
+     */
+    private static AttemptOutcome.Kind afterWrite(Throwable err) {
+        AttemptOutcome.Kind k = connectKind(err);
+        return k == AttemptOutcome.Kind.CONNECT_TIMEOUT ? k : AttemptOutcome.Kind.RESET_AFTER_WRITE;
     }
 
     private static AttemptOutcome.Kind connectKind(Throwable err) {

@@ -119,6 +119,15 @@ public final class CandidateQueue {
         skip(c, Skip.PROBE_IN_FLIGHT, c.probeScope());
     }
 
+    /**
+     * The hop could not send {@code c}: it speaks the other protocol and the request uses what its translation
+     * cannot express. Records an {@code untranslatable} skip and gives the attempt back.
+     */
+    public void untranslatable(Candidate c, String why) {
+        budget.refund();
+        skip(c, Skip.UNTRANSLATABLE, why);
+    }
+
     /** The attempt on {@code c} succeeded: clears its half-open scopes and ends its probe. */
     public void succeeded(Candidate c) {
         sink.onSuccess(c);

@@ -116,9 +116,12 @@ class StreamCancelLeaseTest extends RelayTestBase {
         // the lease path is live: the user's limit of open streams is enforced
         List<Socket> held = new ArrayList<>();
         try {
+            // opened together: a stream is answered at its first token (one slow chunk), so one at a time the
+            // first ones would have ended before the last had started
             for (int i = 0; i < CONCURRENCY_LIMIT; i++) {
-                Socket s = open(key, slowBody);
-                held.add(s);
+                held.add(open(key, slowBody));
+            }
+            for (Socket s : held) {
                 assertThat(readUntil(s, 1)).startsWith("HTTP/1.1 200");
             }
             assertThat(leases(user.id())).isEqualTo(CONCURRENCY_LIMIT);

@@ -57,8 +57,8 @@ class FailoverPathTest extends RelayTestBase {
     }
 
     @Test
-    void rateLimitOnTheFirstKeyIsServedByTheSecondKey() {
-        mock.addFault(new FaultRule("up-a", "up-model-a", "status=429;retry-after=3", 1));
+    void aLongRateLimitOnTheFirstKeyIsServedByTheSecondKey() {
+        mock.addFault(new FaultRule("up-a", "up-model-a", "status=429;retry-after=30", 1));
         Response r = chat(pool, false);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.header("x-switchboard-attempts")).isEqualTo("2");
@@ -66,6 +66,19 @@ class FailoverPathTest extends RelayTestBase {
         assertThat(mock.counts().by("/v1/chat/completions", "up-model-a", "up-a")).isEqualTo(1);
         assertThat(mock.counts().by("/v1/chat/completions", "up-model-a", "up-b")).isEqualTo(1);
         assertThat(mock.counts().total()).isEqualTo(2);
+    }
+
+    @Test
+    void aShortRetryAfterIsWaitedForAndRetriedOnceOnTheSameKey() {
+        mock.addFault(new FaultRule("up-a", "up-model-a", "status=429;retry-after=1", 1));
+        long t0 = System.nanoTime();
+        Response r = chat(pool, false);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.header("x-switchboard-attempts")).isEqualTo("2");
+        assertThat(mock.counts().by("/v1/chat/completions", "up-model-a", "up-a")).isEqualTo(2);
+        assertThat(mock.counts().total()).isEqualTo(2);
+        assertThat(ms).as("waited for the upstream's Retry-After").isGreaterThanOrEqualTo(900L);
     }
 
     @Test

@@ -50,15 +50,16 @@ class ProbeReleaseTest extends RelayTestBase {
         fx.publish(List.of(p), List.of(), List.of(), List.of());
         String key = fx.tenant();
 
-        // a 1 s rate limit cools the only candidate, then lapses into half-open
-        mock.addFault(new FaultRule("up-c", upstream, "status=429;retry-after=1", 1));
+        // a 1 s rate limit, twice (the attempt and its same-candidate retry), cools the only candidate, then
+        // lapses into half-open
+        mock.addFault(new FaultRule("up-c", upstream, "status=429;retry-after=1", 2));
         assertThat(chat(key, model)).isEqualTo(429);
         Fixture.sleep(1_300);
 
         // the probe gets a 400: relayed unchanged, cools nothing
         mock.addFault(new FaultRule("up-c", upstream, "status=400", 1));
         assertThat(chat(key, model)).isEqualTo(400);
-        assertThat(mock.counts().by("/v1/chat/completions", upstream, "up-c")).isEqualTo(2);
+        assertThat(mock.counts().by("/v1/chat/completions", upstream, "up-c")).isEqualTo(3);
 
         long deadline = System.currentTimeMillis() + 2_000;
         while (anyProbeLock(p, k, upstream) && System.currentTimeMillis() < deadline) {

@@ -213,8 +213,11 @@ function quantile(prev, cur, q) {
   const inf = delta.find(([le]) => le === -1);
   const total = inf ? inf[1] : (delta.length ? delta[delta.length - 1][1] : 0);
   if (total <= 0) return null;
+  // linear inside the bucket, as PromQL's histogram_quantile does
+  let lower = 0, below = 0;
   for (const [le, c] of delta.filter(([le]) => le !== -1).sort((a, b) => a[0] - b[0])) {
-    if (c >= q * total) return le;
+    if (c >= q * total) return c === below ? le : lower + (le - lower) * (q * total - below) / (c - below);
+    lower = le; below = c;
   }
   return Infinity;
 }

@@ -25,6 +25,7 @@ import org.openqa.selenium.WebElement;
  * management APIs are in-test fakes ({@code FakeManagementApis}) that answer like the real services.
  */
 @QuarkusTest
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 @QuarkusTestResource(value = ConsoleTestResource.class, restrictToAnnotatedClass = true)
 class ConsoleBrowserTest {
 
@@ -112,6 +113,17 @@ class ConsoleBrowserTest {
             b.type("#group-form [name=name]", "group-" + run);
             b.find("#group-form button").click();
             b.waitForText("#groups tbody", "group-" + run);
+            // the routing map as an editable table: pattern → targets
+            b.driver.findElements(By.cssSelector("#groups .group-link")).stream()
+                    .filter(e -> e.getText().equals("group-" + run)).findFirst().orElseThrow().click();
+            b.waitForText("#gd-name", "group-" + run);
+            b.find("#routing-add").click();
+            b.type("#routing-map tbody tr:last-child .pattern", "claude-*");
+            b.type("#routing-map tbody tr:last-child .targets", "coding-fast, provider:anthropic");
+            b.find("#routing-enabled").click();
+            b.find("#routing-save").click();
+            b.find("#routing-ok");
+            b.waitForText("#groups tbody", "1 patterns");
 
             b.open(base + "/keys");
             b.until(d -> d.findElements(By.cssSelector("#tenant-key-form select[name=groupId] option")).size() > 0 ? true : null);
@@ -205,6 +217,55 @@ class ConsoleBrowserTest {
             b.open(base + "/providers");
             b.until(d -> d.findElements(By.cssSelector("#providers tbody tr")).isEmpty() ? true : true);
             assertThat(b.driver.getPageSource()).doesNotContain("sneaky");
+        }
+    }
+
+    @Test
+    void usageIsATableAChartAndACsvExport() throws Exception {
+        try (Browser b = new Browser()) {
+            signIn(b, "/usage", "admin");
+            b.waitForText("#usage tbody", java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+            new org.openqa.selenium.support.ui.Select(b.find("#usage-form select[name=groupBy]")).selectByVisibleText("model");
+            b.find("#usage-form button").click();
+            b.waitForText("#usage tbody", "coding-fast");
+            b.waitForText("#u-cost", "$3.75");
+            assertThat(b.driver.findElements(By.cssSelector("#chart-usage rect"))).hasSize(2);
+            String href = b.find("#usage-csv").getAttribute("href");
+            assertThat(href).contains("groupBy=model");
+            Map<String, Object> csv = b.fetch("GET", href, null, false);
+            assertThat(csv.get("status")).isEqualTo(200L);
+            assertThat((String) csv.get("text")).startsWith("model,requests,promptTokens,completionTokens,costUsd\n")
+                    .contains("coding-fast,120,48000,9000,1.25");
+        }
+    }
+
+    @Test
+    void theProxyRefusesWritesWithoutTheConsoleHeaderAndNonManagementPaths() throws Exception {
+        try (Browser b = new Browser()) {
+            signIn(b, "/", "admin");
+            Map<String, Object> noHeader = b.fetch("POST", "/api/catalog/admin/providers", "{\"name\":\"x\"}", false);
+            assertThat(noHeader.get("status")).isEqualTo(403L);
+            assertThat((String) noHeader.get("text")).contains("X-Console");
+            Map<String, Object> internal = b.fetch("GET", "/api/auth/internal/v1/auth-snapshots/abc", null, false);
+            assertThat(internal.get("status")).isEqualTo(404L);
+            Map<String, Object> dotted = b.fetch("GET", "/api/auth/admin/..%2f..%2fq/metrics", null, false);
+            assertThat(dotted.get("status")).isEqualTo(404L);
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void aDownApiShowsABannerNotAStackTrace() throws Exception {
+        try (Browser b = new Browser()) {
+            signIn(b, "/cooldowns", "admin");
+            b.find("#who-role");
+            java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(ConsoleTestResource.authUrl() + "/fake/relay-down"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            b.waitForText("#banner", "relay-service is not answering");
+            assertThat(b.find("#cooldowns-error").getText()).contains("relay-service is unreachable");
+            assertThat(b.driver.getPageSource()).doesNotContain("Exception");
         }
     }
 

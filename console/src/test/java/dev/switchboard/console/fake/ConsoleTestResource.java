@@ -6,6 +6,7 @@ import java.util.Map;
 /** Starts the test OIDC provider and the fake management APIs and points the console at them. */
 public class ConsoleTestResource implements QuarkusTestResourceLifecycleManager {
 
+    private static volatile String authUrl;
     private TestOidcProvider oidc;
     private FakeManagementApis apis;
 
@@ -17,6 +18,7 @@ public class ConsoleTestResource implements QuarkusTestResourceLifecycleManager 
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+        authUrl = apis.authUrl();
         return Map.of(
                 "quarkus.oidc.auth-server-url", oidc.issuer(),
                 "quarkus.oidc.client-id", TestOidcProvider.CLIENT_ID,
@@ -25,6 +27,14 @@ public class ConsoleTestResource implements QuarkusTestResourceLifecycleManager 
                 "switchboard.console.auth-url", apis.authUrl(),
                 "switchboard.console.catalog-url", apis.catalogUrl(),
                 "switchboard.console.relay-url", apis.relayUrl());
+    }
+
+    /** The fake auth-service (and its {@code /fake/...} control paths), for tests in the same class loader. */
+    public static String authUrl() {
+        if (authUrl == null) {
+            authUrl = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("switchboard.console.auth-url", String.class);
+        }
+        return authUrl;
     }
 
     @Override

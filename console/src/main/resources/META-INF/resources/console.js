@@ -457,8 +457,11 @@ async function routes() {
     const d = res.data;
     $('#explain-result').hidden = false;
     $('#explain-via').textContent = d.known ? (d.resolved_via || '–') : 'nothing: the name is unknown';
-    $('#explain-chain').replaceChildren(...[d.model, ...(d.targets || [])].map((t, i) =>
-      h('span', { class: 'step' }, i ? ' → ' : '', t)));
+    // a group routing map replaces the name by its targets; without one the chain is the name itself
+    const targets = d.targets || [];
+    const overlaid = targets.length && !(targets.length === 1 && targets[0].toLowerCase() === String(d.model).toLowerCase());
+    $('#explain-chain').replaceChildren(h('span', { class: 'step' }, d.model),
+      overlaid ? h('span', { class: 'step' }, ' → ' + targets.join(', ')) : '');
     $('#explain-version').textContent = '(catalog version ' + d.catalog_version + ')';
     fill($('#explain-candidates tbody'), d.candidates || [], (c, i) => cellsRow(String(i + 1), c.provider,
       c.upstream_model && c.upstream_model !== c.model

@@ -78,7 +78,7 @@ class ConsoleBrowserTest {
             b.type("#provider-form [name=name]", provider);
             b.type("#provider-form [name=baseUrl]", "http://127.0.0.1:8090/v1");
             b.find("#provider-form button").click();
-            b.waitForText("#provider-form .error", "A provider named " + provider + " already exists.");
+            b.waitForText("#provider-form .error", "name '" + provider + "' is already used");
             assertThat(b.driver.getPageSource()).doesNotContain("Exception").doesNotContain("at dev.switchboard");
 
             // model, pool, cluster
@@ -150,9 +150,8 @@ class ConsoleBrowserTest {
             b.open(base + "/routes");
             b.type("#explain-key", tenantKey);
             b.type("#explain-model", cluster);
-            b.waitForText("#explain-via", "cluster");
-            b.waitForText("#explain-chain", "cluster:" + cluster);
-            b.waitForText("#explain-chain", "pool:" + pool);
+            b.waitForText("#explain-via", "cluster:" + cluster);
+            b.waitForText("#explain-candidates tbody", "cluster:" + cluster + " > pool:" + pool);
             b.waitForText("#explain-candidates tbody", "→ gpt-4o-mini");
             b.waitForText("#explain-candidates tbody", "main");
 
@@ -216,10 +215,10 @@ class ConsoleBrowserTest {
             }
             Map<String, Object> res = b.fetch("POST", "/api/catalog/admin/providers",
                     "{\"name\":\"sneaky\",\"protocol\":\"openai\",\"baseUrl\":\"http://127.0.0.1:1/v1\"}", true);
-            assertThat(res.get("status")).isEqualTo(403L);
-            assertThat((String) res.get("text")).contains("switchboard-admin");
+            assertThat(res.get("status")).as("refused by catalog-service itself").isEqualTo(403L);
             b.open(base + "/providers");
-            b.until(d -> d.findElements(By.cssSelector("#providers tbody tr")).isEmpty() ? true : true);
+            b.find("#providers");
+            Thread.sleep(500);
             assertThat(b.driver.getPageSource()).doesNotContain("sneaky");
         }
     }

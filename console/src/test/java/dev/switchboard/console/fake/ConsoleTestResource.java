@@ -12,6 +12,19 @@ public class ConsoleTestResource implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public Map<String, String> start() {
+        String external = System.getProperty("console.it.oidc-url");
+        if (external != null) {
+            // the real services, started beforehand against a standalone TestOidcProvider (console/README.md)
+            authUrl = System.getProperty("console.it.auth-url");
+            return Map.of(
+                    "quarkus.oidc.auth-server-url", external,
+                    "quarkus.oidc.client-id", TestOidcProvider.CLIENT_ID,
+                    "quarkus.oidc.credentials.secret", TestOidcProvider.CLIENT_SECRET,
+                    "quarkus.oidc.token-state-manager.encryption-secret", "test-only-console-session-secret-0123456789",
+                    "switchboard.console.auth-url", authUrl,
+                    "switchboard.console.catalog-url", System.getProperty("console.it.catalog-url"),
+                    "switchboard.console.relay-url", System.getProperty("console.it.relay-url"));
+        }
         try {
             oidc = new TestOidcProvider();
             apis = new FakeManagementApis(oidc);

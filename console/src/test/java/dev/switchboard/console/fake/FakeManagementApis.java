@@ -183,12 +183,12 @@ public final class FakeManagementApis {
             Object ra = claims.getClaimValue("realm_access");
             roles = ra instanceof Map<?, ?> m && m.get("roles") instanceof List<?> l ? l : List.of();
         } catch (Exception e) {
-            call.problem(401, "Unauthorized", "A valid bearer token is required.", null);
+            TestOidcProvider.send(call.ex, 401, "text/plain", ""); // as Quarkus answers: no body
             return false;
         }
         boolean ok = roles.contains("switchboard-admin") || ("viewer".equals(role) && roles.contains("switchboard-viewer"));
         if (!ok) {
-            call.problem(403, "Forbidden", "This operation needs the role switchboard-" + role + ".", null);
+            TestOidcProvider.send(call.ex, 403, "text/plain", ""); // as Quarkus answers @RolesAllowed: no body
         }
         return ok;
     }
@@ -253,7 +253,7 @@ public final class FakeManagementApis {
                 c.problem(422, "Validation failed", "baseUrl: must be an absolute http or https URL",
                         fieldError("baseUrl", "must be an absolute http or https URL"));
             } else if (byName(providers, "name", name) != null) {
-                c.problem(409, "Conflict", "A provider named " + name + " already exists.", null);
+                c.problem(409, "Name conflict", "name '" + name + "' is already used by provider " + name, null);
             } else {
                 Map<String, Object> p = put(providers, row("name", name, "protocol", c.text("protocol") == null ? "openai" : c.text("protocol"),
                         "baseUrl", baseUrl, "enabled", true, "timeouts", row("connectMs", 5000, "firstByteMs", 60000, "idleMs", 60000),
@@ -472,13 +472,14 @@ public final class FakeManagementApis {
         Map<String, Object> cluster = byName(clusters, "name", name);
         List<String> poolNames = new ArrayList<>();
         if (cluster != null) {
-            via = "cluster";
-            targets.add("cluster:" + cluster.get("name"));
+            via = "cluster:" + cluster.get("name");
+            targets.add(name);
             for (Object o : (List<?>) cluster.get("members")) {
                 poolNames.add((String) ((Map<?, ?>) o).get("name"));
             }
         } else if (byName(pools, "name", name) != null) {
-            via = "pool";
+            via = "pool:" + name;
+            targets.add(name);
             poolNames.add(name);
         }
         for (String pn : poolNames) {
@@ -486,7 +487,6 @@ public final class FakeManagementApis {
             if (pool == null) {
                 continue;
             }
-            targets.add("pool:" + pn);
             for (Object o : (List<?>) pool.get("members")) {
                 Map<?, ?> mem = (Map<?, ?>) o;
                 Map<String, Object> model = models.values().stream().filter(x -> x.get("provider").equals(mem.get("provider"))
@@ -498,12 +498,12 @@ public final class FakeManagementApis {
                 }
                 for (Map<String, Object> k : keys) {
                     candidates.add(row("provider", mem.get("provider"), "model", model.get("name"), "upstream_model", model.get("upstreamName"),
-                            "key", k.get("label"), "via", "cluster".equals(via) ? "cluster:" + name + " > pool:" + pn : "pool:" + pn,
+                            "key", k.get("label"), "via", (cluster != null ? "cluster:" + cluster.get("name") + " > " : "") + "pool:" + pn + " > " + mem.get("provider") + "/" + model.get("name"),
                             "half_open", false));
                 }
             }
         }
-        c.json(200, row("model", name, "protocol", "openai", "known", via != null, "resolved_via", via, "targets", targets,
+        c.json(200, row("model", name, "protocol", "openai", "known", via != null, "resolved_via", via == null ? "unknown" : via, "targets", targets,
                 "catalog_version", 42, "candidates", candidates, "skipped", skipped));
     }
 

@@ -49,12 +49,26 @@ public final class TestOidcProvider {
     private final ObjectMapper json = new ObjectMapper();
 
     public TestOidcProvider() throws IOException, JoseException {
+        this(0);
+    }
+
+    public TestOidcProvider(int port) throws IOException, JoseException {
         key = RsaJwkGenerator.generateJwk(2048);
         key.setKeyId("test-" + UUID.randomUUID().toString().substring(0, 8));
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realms/switchboard";
         server.createContext("/realms/switchboard", this::handle);
         server.start();
+    }
+
+    /**
+     * Runs the provider on its own (port as the argument), for a manual run of the browser tests against
+     * the real services: they and the console must trust the same issuer (console/README.md).
+     */
+    public static void main(String[] args) throws Exception {
+        TestOidcProvider p = new TestOidcProvider(Integer.parseInt(args[0]));
+        System.out.println(p.issuer());
+        Thread.currentThread().join();
     }
 
     public String issuer() {

@@ -369,10 +369,20 @@ async function models() {
     fill($('#models tbody'), rows, ({ p, m }) => cellsRow(p.name, m.name,
       m.upstreamName !== m.name ? h('span', { class: 'translated', title: 'sent upstream as' }, '→ ' + m.upstreamName) : m.upstreamName,
       num(m.contextWindow), money(m.inputPricePerMTok), money(m.outputPricePerMTok), yesNo(m.enabled),
-      toggle(m.enabled, async () => {
+      h('span', {}, toggle(m.enabled, async () => {
         const r = await api('PATCH', '/api/catalog/admin/providers/' + p.id + '/models/' + m.id, { enabled: !m.enabled });
         showError($('#models-error'), r); if (r.ok) load();
-      })));
+      }), ' ', ADMIN ? button('Prices', (e) => {
+        const tr = e.target.closest('tr');
+        const inp = h('input', { type: 'number', step: 'any', min: '0', class: 'small price-in', value: m.inputPricePerMTok ?? '' });
+        const out = h('input', { type: 'number', step: 'any', min: '0', class: 'small price-out', value: m.outputPricePerMTok ?? '' });
+        tr.children[4].replaceChildren(inp); tr.children[5].replaceChildren(out);
+        tr.children[7].replaceChildren(button('Save prices', async () => {
+          const r = await api('PATCH', '/api/catalog/admin/providers/' + p.id + '/models/' + m.id, {
+            inputPricePerMTok: inp.value === '' ? null : Number(inp.value), outputPricePerMTok: out.value === '' ? null : Number(out.value) });
+          showError($('#models-error'), r); if (r.ok) load();
+        }));
+      }, 'ghost') : null)));
   };
   onSubmit($('#model-form'), async (v) => {
     const provider = v.provider; delete v.provider;
@@ -396,7 +406,16 @@ async function pools() {
     const res = await listAll('/api/catalog/admin/pools');
     showError($('#pools-error'), res);
     if (!res.ok) return;
-    fill($('#pools tbody'), res.items, p => cellsRow(p.name, p.strategy, yesNo(p.enabled),
+    const strategy = (p) => {
+      if (!ADMIN) return p.strategy;
+      const sel = h('select', { class: 'edit strategy', 'aria-label': 'strategy of ' + p.name,
+        onchange: async () => {
+          const r = await api('PATCH', '/api/catalog/admin/pools/' + p.id, { strategy: sel.value });
+          showError($('#pools-error'), r); load();
+        } }, ['priority', 'round_robin', 'weighted', 'quota_aware'].map(s => h('option', { selected: s === p.strategy }, s)));
+      return sel;
+    };
+    fill($('#pools tbody'), res.items, p => cellsRow(p.name, strategy(p), yesNo(p.enabled),
       h('ol', { class: 'members' }, (p.members || []).map(m => h('li', {}, m.provider + '/' + m.model,
         h('span', { class: 'hint' }, ' priority ' + m.priority + ', weight ' + m.weight + (m.enabled ? '' : ', disabled'))))),
       deleteButton('/api/catalog/admin/pools/' + p.id, $('#pools-error'), load)));
@@ -598,7 +617,18 @@ async function keys() {
           if (!confirm('Revoke key ' + k.name + '? A revoked key never works again.')) return;
           const r = await api('POST', '/api/auth/admin/keys/' + k.id + '/revoke');
           showError($('#keys-error'), r); if (r.ok) load();
-        }, 'danger'));
+        }, 'danger'), ' ', button('Expiry / IPs', (e) => {
+          const tr = e.target.closest('tr');
+          const exp = h('input', { type: 'datetime-local', class: 'key-expiry', value: k.expiresAt ? new Date(k.expiresAt).toISOString().slice(0, 16) : '' });
+          const allow = h('input', { class: 'key-allow', placeholder: 'allow CIDRs', value: (k.ipAllow || []).join(', ') });
+          const deny = h('input', { class: 'key-deny', placeholder: 'deny CIDRs', value: (k.ipDeny || []).join(', ') });
+          tr.children[6].replaceChildren(exp); tr.children[7].replaceChildren(allow, deny);
+          tr.children[9].replaceChildren(button('Save', async () => {
+            const r = await api('PATCH', '/api/auth/admin/keys/' + k.id, {
+              expiresAt: exp.value ? new Date(exp.value + 'Z').toISOString() : null, ipAllow: csv(allow.value), ipDeny: csv(deny.value) });
+            showError($('#keys-error'), r); if (r.ok) load();
+          }));
+        }, 'ghost'));
       }
       return cellsRow(String(k.id), k.name, h('code', {}, k.keyPrefix + '…'), names.users.get(k.userId) || String(k.userId),
         names.groups.get(k.groupId) || String(k.groupId), h('span', { class: 'badge status-' + k.status }, k.status),
@@ -609,7 +639,7 @@ async function keys() {
   };
   onSubmit($('#tenant-key-form'), async (v) => {
     const body = { name: v.name, userId: Number(v.userId), groupId: Number(v.groupId) };
-    if (v.expiresAt) body.expiresAt = new Date(v.expiresAt).toISOString();
+    if (v.expiresAt) body.expiresAt = new Date(v.expiresAt + 'Z').toISOString(); // the form is in UTC
     if (v.rpmLimit) body.rpmLimit = v.rpmLimit;
     if (v.ipAllow) body.ipAllow = csv(v.ipAllow);
     if (v.ipDeny) body.ipDeny = csv(v.ipDeny);

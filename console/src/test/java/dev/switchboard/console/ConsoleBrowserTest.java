@@ -92,6 +92,11 @@ class ConsoleBrowserTest {
             b.find("#model-form button").click();
             b.waitForText("#models tbody", model);
             b.waitForText("#models tbody", "$0.6");
+            b.driver.findElements(By.cssSelector("#models tbody tr")).stream().filter(tr -> tr.getText().contains(model))
+                    .findFirst().orElseThrow().findElement(By.xpath(".//button[text()='Prices']")).click();
+            b.type("#models .price-out", "0.8");
+            b.find("#models tbody").findElement(By.xpath(".//button[text()='Save prices']")).click();
+            b.waitForText("#models tbody", "$0.8");
 
             b.open(base + "/pools");
             b.type("#pool-form [name=name]", pool);
@@ -99,6 +104,12 @@ class ConsoleBrowserTest {
             b.find("#pool-form button").click();
             b.waitForText("#pools tbody", pool);
             b.waitForText("#pools tbody", provider + "/" + model);
+            WebElement strategy = b.driver.findElements(By.cssSelector("#pools tbody tr")).stream()
+                    .filter(tr -> tr.getText().contains(pool)).findFirst().orElseThrow().findElement(By.cssSelector("select.strategy"));
+            new org.openqa.selenium.support.ui.Select(strategy).selectByVisibleText("round_robin");
+            b.until(d -> d.findElements(By.cssSelector("#pools tbody tr")).stream().filter(tr -> tr.getText().contains(pool))
+                    .anyMatch(tr -> new org.openqa.selenium.support.ui.Select(tr.findElement(By.cssSelector("select.strategy")))
+                            .getFirstSelectedOption().getText().equals("round_robin")) ? true : null);
 
             b.open(base + "/clusters");
             b.type("#cluster-form [name=name]", cluster);
@@ -145,6 +156,11 @@ class ConsoleBrowserTest {
             b.open(base + "/keys");
             b.waitForText("#tenant-keys tbody", "key-" + run);
             assertThat(b.driver.getPageSource()).as("the plaintext is shown exactly once").doesNotContain(tenantKey);
+            b.driver.findElements(By.cssSelector("#tenant-keys tbody tr")).stream().filter(tr -> tr.getText().contains("key-" + run))
+                    .findFirst().orElseThrow().findElement(By.xpath(".//button[text()='Expiry / IPs']")).click();
+            b.type("#tenant-keys .key-allow", "127.0.0.0/8"); // explain below comes from the console on loopback
+            b.find("#tenant-keys tbody").findElement(By.xpath(".//button[text()='Save']")).click();
+            b.waitForText("#tenant-keys tbody", "127.0.0.0/8 / –");
 
             // route explain with that key shows the cluster, the pool and the translated upstream name
             b.open(base + "/routes");

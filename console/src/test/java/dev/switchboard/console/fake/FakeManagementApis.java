@@ -304,7 +304,17 @@ public final class FakeManagementApis {
             merge(x, c.body, "contextWindow", "inputPricePerMTok", "outputPricePerMTok");
             c.json(201, x);
         }));
+        r.add(write("PATCH", "/admin/providers/(\\d+)/models/(\\d+)", (c, m) -> {
+            Map<String, Object> x = models.get(Long.parseLong(m.group(2)));
+            merge(x, c.body, "enabled", "inputPricePerMTok", "outputPricePerMTok", "contextWindow", "upstreamName");
+            c.json(200, x);
+        }));
         r.add(get("/admin/pools", (c, m) -> c.json(200, page(sorted(pools)))));
+        r.add(write("PATCH", "/admin/pools/(\\d+)", (c, m) -> {
+            Map<String, Object> x = pools.get(Long.parseLong(m.group(1)));
+            merge(x, c.body, "strategy", "enabled");
+            c.json(200, x);
+        }));
         r.add(write("POST", "/admin/pools", (c, m) -> {
             List<Map<String, Object>> members = new ArrayList<>();
             int i = 0;
@@ -407,6 +417,11 @@ public final class FakeManagementApis {
             tenantKeyBySecret.put(secret.toString(), (Long) k.get("id"));
             c.json(201, row("key", secret.toString(), "apiKey", k));
         }));
+        r.add(write("PATCH", "/admin/keys/(\\d+)", (c, m) -> {
+            Map<String, Object> k = tenantKeys.get(Long.parseLong(m.group(1)));
+            merge(k, c.body, "expiresAt", "ipAllow", "ipDeny", "rpmLimit", "name");
+            c.json(200, k);
+        }));
         r.add(write("POST", "/admin/keys/(\\d+)/(revoke|enable|disable)", (c, m) -> {
             Map<String, Object> k = tenantKeys.get(Long.parseLong(m.group(1)));
             if ("revoked".equals(k.get("status")) && !m.group(2).equals("revoke")) {
@@ -463,6 +478,13 @@ public final class FakeManagementApis {
         Long keyId = h == null ? null : tenantKeyBySecret.get(h.replaceFirst("^Bearer ", ""));
         if (keyId == null) {
             c.json(401, Map.of("error", Map.of("message", "Invalid API key", "type", "invalid_request_error", "code", "invalid_api_key")));
+            return;
+        }
+        List<?> allow = (List<?>) tenantKeys.get(keyId).get("ipAllow");
+        if (allow != null && !allow.isEmpty() && allow.stream().noneMatch(a -> String.valueOf(a).startsWith("127."))) {
+            // the relay checks the caller (the console, on loopback here) against the key's IP rules
+            c.json(403, Map.of("error", Map.of("message", "This key may not be used from this address",
+                    "type", "permission_error", "code", "ip_not_allowed")));
             return;
         }
         String name = c.text("model");

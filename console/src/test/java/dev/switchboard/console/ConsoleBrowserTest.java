@@ -273,6 +273,28 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void aSlowApiShowsTheSpinnerUntilItAnswers() throws Exception {
+        try (Browser b = new Browser()) {
+            signIn(b, "/", "admin");
+            control("/fake/catalog-delay?ms=2500");
+            try {
+                b.open(base + "/providers");
+                b.find("#spinner");
+                b.until(d -> !d.findElement(By.id("spinner")).isDisplayed() ? true : null);
+            } finally {
+                control("/fake/catalog-delay?ms=0");
+            }
+        }
+    }
+
+    private static void control(String path) throws Exception {
+        java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(ConsoleTestResource.authUrl() + path))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+    }
+
+    @Test
     @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
     void aDownApiShowsABannerNotAStackTrace() throws Exception {
         try (Browser b = new Browser()) {

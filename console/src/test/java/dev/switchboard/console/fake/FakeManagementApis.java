@@ -75,6 +75,7 @@ public final class FakeManagementApis {
     private final AtomicLong ids = new AtomicLong(100);
     private final SecureRandom random = new SecureRandom();
     private volatile boolean relayDown;
+    private volatile long catalogDelayMs;
 
     // catalog
     private final Map<Long, Map<String, Object>> providers = new ConcurrentHashMap<>();
@@ -101,8 +102,10 @@ public final class FakeManagementApis {
         tokens = new JwtConsumerBuilder().setVerificationKey(oidc.key().getPublicKey())
                 .setExpectedIssuer(oidc.issuer()).setRequireExpirationTime().setSkipDefaultAudienceValidation().build();
         auth = server(authRoutes());
-        catalog = server(catalogRoutes());
+        catalogRoutesList = catalogRoutes();
+        catalog = server(catalogRoutesList);
         relay = server(relayRoutes());
+        catalogRoutes = catalogRoutesList;
         Map<String, Object> cd = new LinkedHashMap<>();
         long until = System.currentTimeMillis() + 3_600_000;
         cd.put("scope", "key_model:7:gpt-4o");
@@ -152,6 +155,13 @@ public final class FakeManagementApis {
         try (ex) {
             if (relayDown && routes == relayRoutes) {
                 return; // closes the connection without an answer
+            }
+            if (routes == catalogRoutes && catalogDelayMs > 0) {
+                try {
+                    Thread.sleep(catalogDelayMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             byte[] raw = ex.getRequestBody().readAllBytes();
             JsonNode body = raw.length == 0 ? null : json.readTree(raw);
@@ -241,6 +251,9 @@ public final class FakeManagementApis {
     }
 
     // ------------------------------------------------------------------ catalog-service
+
+    private List<Route> catalogRoutesList;
+    private volatile List<Route> catalogRoutes;
 
     private List<Route> catalogRoutes() {
         List<Route> r = new ArrayList<>();
@@ -375,6 +388,10 @@ public final class FakeManagementApis {
         r.add(new Route("POST", Pattern.compile("/fake/relay-down"), null, (c, m) -> {
             relayDown = true;
             c.json(200, Map.of("relayDown", true));
+        }));
+        r.add(new Route("POST", Pattern.compile("/fake/catalog-delay"), null, (c, m) -> {
+            catalogDelayMs = Long.parseLong(TestOidcProvider.query(c.ex.getRequestURI().getRawQuery()).getOrDefault("ms", "0"));
+            c.json(200, Map.of("catalogDelayMs", catalogDelayMs));
         }));
         r.add(get("/admin/users", (c, m) -> c.json(200, page(sorted(users)))));
         r.add(write("POST", "/admin/users", (c, m) -> {

@@ -50,8 +50,25 @@ public class SnapshotAssembler {
         Map<Long, UserSnapshot> userCache = new HashMap<>();
         Map<Long, GroupSnapshot> groupCache = new HashMap<>();
         List<Built> out = new ArrayList<>();
+        if (keyIds.isEmpty()) {
+            return out;
+        }
+        // Keys and their users in two queries, not two per key (the ledger refreshes hundreds per batch).
+        Map<Long, ApiKeyEntity> byId = new HashMap<>();
+        for (ApiKeyEntity k : keys.list("id in ?1", keyIds)) {
+            byId.put(k.id, k);
+        }
+        Set<Long> userIds = new HashSet<>();
+        for (ApiKeyEntity k : byId.values()) {
+            userIds.add(k.userId);
+        }
+        if (!userIds.isEmpty()) {
+            for (UserEntity u : users.list("id in ?1", userIds)) {
+                userCache.put(u.id, user(u));
+            }
+        }
         for (Long id : keyIds) {
-            ApiKeyEntity k = keys.findById(id);
+            ApiKeyEntity k = byId.get(id);
             if (k != null) {
                 out.add(new Built(k.keyHash, build(k, userCache, groupCache)));
             }

@@ -132,7 +132,7 @@ public class UserService {
         f.oneOf("status", STATUSES, v -> u.status = v);
         f.oneOf("role", ROLES, v -> u.role = v);
         // A balance may go below zero through usage, but an operator never sets a negative one.
-        f.decimal("balanceUsd", true, false, v -> u.balanceUsd = v);
+        f.money("balanceUsd", true, v -> u.balanceUsd = v);
         f.count("concurrency", v -> u.concurrency = v);
     }
 }

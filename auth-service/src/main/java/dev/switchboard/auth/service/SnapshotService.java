@@ -125,17 +125,30 @@ public class SnapshotService {
                 hashes.size());
     }
 
-    /** Rewrites every key snapshot (operator's "on demand" rebuild). */
+    /**
+     * Rewrites every key snapshot (operator's "on demand" rebuild) and, like any change, invalidates the
+     * relays' L1 copies: one {@code rebuild} event per chunk of 200 keys naming their hashes, each bumping
+     * the epoch, so a relay that missed a message still flushes.
+     */
     public int rebuildAll() {
         List<Long> ids = QuarkusTransaction.requiringNew().call(keys::allIds);
         int written = 0;
         for (int from = 0; from < ids.size(); from += 200) {
+            List<String> hashes = new ArrayList<>();
+            long version = 0;
             for (SnapshotAssembler.Built b : assembler.loadByIds(ids.subList(from, Math.min(ids.size(), from + 200)))) {
                 AuthCacheEntry entry = AuthCacheEntry.found(b.snapshot());
                 if (cache(() -> store.compareAndSet(b.keyHash(), entry, ttl(entry)))) {
                     written++;
                 }
+                hashes.add(b.keyHash());
+                version = Math.max(version, entry.version());
             }
+            AuthEvent event = new AuthEvent(AuthEvent.REBUILD, 0, version, hashes);
+            cache(() -> {
+                store.publish(event);
+                return null;
+            });
         }
         return written;
     }

@@ -83,7 +83,7 @@ public class GroupService {
 
     public GroupView patch(long id, JsonNode body) {
         Fields f = new Fields(body, FIELDS);
-        Result r = QuarkusTransaction.requiringNew().call(() -> {
+        Result r = Writes.call("group", id, () -> {
             GroupEntity g = find(id);
             apply(f, g);
             f.throwIfInvalid();

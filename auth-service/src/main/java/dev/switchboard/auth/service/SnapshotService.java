@@ -110,18 +110,21 @@ public class SnapshotService {
 
     private void write(Change change) {
         List<String> hashes = new ArrayList<>();
+        long version = change.version();
         for (SnapshotAssembler.Built b : assembler.loadByIds(change.keyIds())) {
             AuthCacheEntry entry = AuthCacheEntry.found(b.snapshot());
             store.compareAndSet(b.keyHash(), entry, ttl(entry));
             hashes.add(b.keyHash());
+            version = Math.max(version, entry.version());
         }
         for (String removed : change.removedHashes()) {
             AuthCacheEntry entry = AuthCacheEntry.notFound(change.version());
             store.compareAndSet(removed, entry, ttl(entry));
             hashes.add(removed);
         }
-        store.publish(new AuthEvent(change.kind(), change.id(), change.version(), hashes));
-        LOG.debugf("propagated %s %d version %d to %d key snapshots", change.kind(), change.id(), change.version(),
+        // The event names the snapshots' version (drawn after the commit), so a relay can compare it with what it holds.
+        store.publish(new AuthEvent(change.kind(), change.id(), version, hashes));
+        LOG.debugf("propagated %s %d version %d to %d key snapshots", change.kind(), change.id(), version,
                 hashes.size());
     }
 

@@ -64,7 +64,7 @@ public class UserService {
 
     public UserView patch(long id, JsonNode body) {
         Fields f = new Fields(body, FIELDS);
-        Result r = QuarkusTransaction.requiringNew().call(() -> {
+        Result r = Writes.call("user", id, () -> {
             UserEntity u = find(id);
             apply(f, u);
             f.throwIfInvalid();

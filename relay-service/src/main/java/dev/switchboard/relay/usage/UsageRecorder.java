@@ -318,7 +318,7 @@ public class UsageRecorder {
             batch.minute(UsageStore.minuteRequests(event.apiKeyId(), event.timestampMs() / 60_000));
             json.setLength(0);
             UsageJson.write(event, json);
-            batch.event(event.usageId(), json.toString());
+            batch.event(event.usageId(), event.requestId(), json.toString());
         }
         return batch;
     }

@@ -232,7 +232,7 @@ class UsageRecorderTest {
         UsageStore.Batch batch = new UsageStore.Batch()
                 .counter(counterKey, 7, Instant.now().getEpochSecond() + 600)
                 .unsettled(userId, rid, 7)
-                .event(rid, UsageJson.write(event))
+                .event(event.usageId(), rid, UsageJson.write(event))
                 .seal("test-" + UUID.randomUUID(), 600, 1_000_000, 600_000);
         assertThat(store.write(batch).await().atMost(WAIT)).isTrue();
         assertThat(store.write(batch).await().atMost(WAIT)).as("second delivery recognised").isFalse();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.auth.repository.LedgerRepository;
 import dev.switchboard.contracts.RedisKeys;
 import dev.switchboard.contracts.Schema;
+import dev.switchboard.contracts.UsageIds;
 import dev.switchboard.contracts.events.UsageEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -48,13 +49,13 @@ class LedgerLoopTest {
         long group = Api.createGroup();
         long key = Api.createKey(user, group, Map.of()).getLong("apiKey.id");
         UsageEvent e = new UsageEvent(Schema.EVENT, "req-" + UUID.randomUUID(), System.currentTimeMillis(), key, user, group,
-                "gpt-4o", "gpt-4o", "openai", "gpt-4o", 10, 5, new BigDecimal("0.75"), 200, 1, 100, 40L);
+                "gpt-4o", "gpt-4o", "openai", "gpt-4o", 10, 5, new BigDecimal("0.75"), 200, 1, 100, 40L, UsageIds.newId());
         redis.stream(String.class).xadd(RedisKeys.USAGE_STREAM, Map.of(UsageEvent.FIELD, mapper.writeValueAsString(e)));
 
         long deadline = System.currentTimeMillis() + 15_000;
         boolean settled = false;
         while (!settled && System.currentTimeMillis() < deadline) {
-            settled = QuarkusTransaction.requiringNew().call(() -> ledger.exists(e.requestId()));
+            settled = QuarkusTransaction.requiringNew().call(() -> ledger.exists(e.usageId()));
             if (!settled) {
                 Thread.sleep(100);
             }

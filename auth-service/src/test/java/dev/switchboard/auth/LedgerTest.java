@@ -10,6 +10,7 @@ import dev.switchboard.auth.repository.LedgerRepository;
 import dev.switchboard.auth.service.KeySecrets;
 import dev.switchboard.contracts.RedisKeys;
 import dev.switchboard.contracts.Schema;
+import dev.switchboard.contracts.UsageIds;
 import dev.switchboard.contracts.events.UsageEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -57,7 +58,7 @@ class LedgerTest {
 
     private UsageEvent event(long keyId, long userId, long groupId, String model, String cost, Instant at) {
         return new UsageEvent(Schema.EVENT, "req-" + UUID.randomUUID(), at.toEpochMilli(), keyId, userId, groupId, model,
-                "coding-fast", "openai", model, 100, 50, new BigDecimal(cost), 200, 1, 350, 120L);
+                "coding-fast", "openai", model, 100, 50, new BigDecimal(cost), 200, 1, 350, 120L, UsageIds.newId());
     }
 
     private String add(UsageEvent e) throws Exception {
@@ -84,13 +85,50 @@ class LedgerTest {
         add(e); // a third copy, delivered in a later batch
         consumer.pollOnce(Duration.ZERO);
 
-        assertThat(QuarkusTransaction.requiringNew().call(() -> ledger.exists(e.requestId()))).isTrue();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ledger.exists(e.usageId()))).isTrue();
         assertThat(balance(user)).isEqualByComparingTo("8.75");
         // The balance change is a user change: the key's snapshot shows it with a newer version.
         assertThat(entries.entry(hash).snapshot().user().balanceUsd()).isEqualByComparingTo("8.75");
         assertThat(entries.entry(hash).version()).isGreaterThan(versionBefore);
         Api.admin().get("/admin/keys/" + key.getLong("apiKey.id")).then().body("lastUsedAt", org.hamcrest.Matchers.notNullValue());
         assertThat(pendingOf(consumer.consumerName())).isZero();
+    }
+
+    @Test
+    void fiftyRequestsSharingOneClientRequestIdWriteFiftyRowsAndFiftyDebits() throws Exception {
+        long user = Api.createUser(Map.of("balanceUsd", 10));
+        long group = Api.createGroup();
+        long key = Api.createKey(user, group, Map.of()).getLong("apiKey.id");
+        String clientId = "same-" + UUID.randomUUID();
+        for (int i = 0; i < 50; i++) {
+            UsageEvent e = event(key, user, group, "gpt-4o", "0.01", Instant.now());
+            add(new UsageEvent(e.v(), clientId, e.timestampMs(), e.apiKeyId(), e.userId(), e.groupId(), e.requestedModel(),
+                    e.resolvedVia(), e.provider(), e.upstreamModel(), e.promptTokens(), e.completionTokens(), e.costUsd(),
+                    e.status(), e.attempts(), e.latencyMs(), e.ttfbMs(), UsageIds.newId()));
+        }
+        for (int i = 0; i < 10 && consumer.pollOnce(Duration.ZERO) > 0; i++) {
+            // drain
+        }
+
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ledger.countByRequestId(clientId))).isEqualTo(50);
+        assertThat(balance(user)).isEqualByComparingTo("9.50");
+    }
+
+    @Test
+    void anEventWithoutAUsageIdIsKeyedByItsStreamEntryNotByTheClientRequestId() throws Exception {
+        long user = Api.createUser(Map.of("balanceUsd", 10));
+        long group = Api.createGroup();
+        long key = Api.createKey(user, group, Map.of()).getLong("apiKey.id");
+        UsageEvent e = event(key, user, group, "gpt-4o", "1.00", Instant.now());
+        UsageEvent old = new UsageEvent(e.v(), e.requestId(), e.timestampMs(), e.apiKeyId(), e.userId(), e.groupId(),
+                e.requestedModel(), e.resolvedVia(), e.provider(), e.upstreamModel(), e.promptTokens(), e.completionTokens(),
+                e.costUsd(), e.status(), e.attempts(), e.latencyMs(), e.ttfbMs(), null);
+        add(old);
+        add(old);
+        consumer.pollOnce(Duration.ZERO);
+
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ledger.countByRequestId(e.requestId()))).isEqualTo(2);
+        assertThat(balance(user)).isEqualByComparingTo("8.00");
     }
 
     @Test
@@ -105,7 +143,7 @@ class LedgerTest {
         String unsettled = RedisKeys.userSpend(user);
         for (UsageEvent u : List.of(e, other)) {
             long micros = u.costUsd().movePointRight(6).longValueExact();
-            redis.execute("EVAL", dev.switchboard.contracts.RedisScripts.RECORD_UNSETTLED, "1", unsettled, u.requestId(),
+            redis.execute("EVAL", dev.switchboard.contracts.RedisScripts.RECORD_UNSETTLED, "1", unsettled, u.usageId(),
                     String.valueOf(micros), "600000");
         }
         assertThat(redis.hash(Long.class).hget(unsettled, RedisKeys.UNSETTLED_TOTAL)).isEqualTo(1_750_000L);
@@ -115,8 +153,8 @@ class LedgerTest {
         consumer.pollOnce(Duration.ZERO);
 
         // The debited request left the unsettled hash exactly once; the other one still counts there.
-        assertThat(redis.hash(Long.class).hget(unsettled, e.requestId())).isNull();
-        assertThat(redis.hash(Long.class).hget(unsettled, other.requestId())).isEqualTo(500_000L);
+        assertThat(redis.hash(Long.class).hget(unsettled, e.usageId())).isNull();
+        assertThat(redis.hash(Long.class).hget(unsettled, other.usageId())).isEqualTo(500_000L);
         assertThat(redis.hash(Long.class).hget(unsettled, RedisKeys.UNSETTLED_TOTAL)).isEqualTo(500_000L);
         assertThat(entries.entry(hash).snapshot().user().balanceUsd()).isEqualByComparingTo("8.75");
     }
@@ -132,7 +170,7 @@ class LedgerTest {
             for (int t = 0; t < 4; t++) {
                 futures.add(pool.submit(() -> {
                     for (int i = 0; i < 10; i++) {
-                        ledgerService.record(event(key, user, group, "gpt-4o", "0.25", Instant.now()));
+                        ledgerService.record(UsageIds.newId(), event(key, user, group, "gpt-4o", "0.25", Instant.now()));
                     }
                     return null;
                 }));
@@ -154,7 +192,7 @@ class LedgerTest {
         UsageEvent e = event(key, user, group, "gpt-4o", "2", Instant.now());
         add(e);
         consumer.pollOnce(Duration.ZERO);
-        assertThat(QuarkusTransaction.requiringNew().call(() -> ledger.exists(e.requestId()))).isTrue();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ledger.exists(e.usageId()))).isTrue();
         Api.admin().get("/admin/users/" + user).then().body("balanceUsd", equalTo(null));
     }
 
@@ -171,13 +209,13 @@ class LedgerTest {
         assertThat(taken).extracting(m -> m.payload().get(UsageEvent.FIELD)).anyMatch(j -> j.contains(e.requestId()));
         // The crashed consumer never acknowledges; the next poll of the live consumer does not see it.
         consumer.pollOnce(Duration.ZERO);
-        assertThat(QuarkusTransaction.requiringNew().call(() -> ledger.exists(e.requestId()))).isFalse();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ledger.exists(e.usageId()))).isFalse();
         assertThat(pendingOf(crashed)).isEqualTo(taken.size());
 
         Thread.sleep(400); // reclaim-min-idle is 300 ms in tests
         assertThat(consumer.reclaimOnce()).isGreaterThanOrEqualTo(1);
 
-        assertThat(QuarkusTransaction.requiringNew().call(() -> ledger.exists(e.requestId()))).isTrue();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ledger.exists(e.usageId()))).isTrue();
         assertThat(balance(user)).isEqualByComparingTo("4.5");
         assertThat(pendingOf(crashed)).isZero();
         redis.stream(String.class).xgroupDelConsumer(RedisKeys.USAGE_STREAM, RedisKeys.USAGE_GROUP, crashed);
@@ -189,6 +227,65 @@ class LedgerTest {
         redis.stream(String.class).xadd(RedisKeys.USAGE_STREAM, Map.of("other", "x"));
         assertThat(consumer.pollOnce(Duration.ZERO)).isEqualTo(2);
         assertThat(pendingOf(consumer.consumerName())).isZero();
+    }
+
+    private static UsageEvent withModel(UsageEvent e, String model) {
+        return new UsageEvent(e.v(), e.requestId(), e.timestampMs(), e.apiKeyId(), e.userId(), e.groupId(), model,
+                e.resolvedVia(), e.provider(), e.upstreamModel(), e.promptTokens(), e.completionTokens(), e.costUsd(),
+                e.status(), e.attempts(), e.latencyMs(), e.ttfbMs(), e.usageId());
+    }
+
+    private String deadLetterReason(String messageId) {
+        return QuarkusTransaction.requiringNew().call(() -> ledger.deadLetterReason(messageId));
+    }
+
+    @Test
+    void eventsTheLedgerCanNeverStoreAreDeadLetteredAtOnceAndTheRestOfTheBatchIsSettled() throws Exception {
+        long user = Api.createUser(Map.of("balanceUsd", 10));
+        long group = Api.createGroup();
+        long key = Api.createKey(user, group, Map.of()).getLong("apiKey.id");
+        String tooLong = add(withModel(event(key, user, group, "m", "1.00", Instant.now()), "m".repeat(300)));
+        String nul = add(withModel(event(key, user, group, "m", "1.00", Instant.now()), "gpt\0-4o"));
+        String junk = redis.stream(String.class).xadd(RedisKeys.USAGE_STREAM, Map.of(UsageEvent.FIELD, "{not json"));
+        UsageEvent good = event(key, user, group, "gpt-4o", "0.25", Instant.now());
+        add(good);
+
+        consumer.pollOnce(Duration.ZERO);
+
+        assertThat(deadLetterReason(tooLong)).isEqualTo("requestedModel is longer than 256 characters");
+        assertThat(deadLetterReason(nul)).isEqualTo("requestedModel has control characters");
+        assertThat(deadLetterReason(junk)).isEqualTo("not a usage event");
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ledger.exists(good.usageId()))).isTrue();
+        assertThat(balance(user)).isEqualByComparingTo("9.75");
+        assertThat(pendingOf(consumer.consumerName())).isZero();
+    }
+
+    @Test
+    void aMessageWhoseSettlementKeepsFailingIsDeadLetteredAfterMaxAttemptsWithoutHoldingBackOthers() throws Exception {
+        long user = Api.createUser(Map.of("balanceUsd", 10));
+        long group = Api.createGroup();
+        long key = Api.createKey(user, group, Map.of()).getLong("apiKey.id");
+        // Year ~303 000, past timestamptz's 294 276: a well-formed event PostgreSQL refuses (timestamp out of range) every time.
+        UsageEvent bad = event(key, user, group, "gpt-4o", "1.00", Instant.ofEpochMilli(9_500_000_000_000_000L));
+        String badId = add(bad);
+        UsageEvent good = event(key, user, group, "gpt-4o", "0.25", Instant.now());
+        add(good);
+
+        consumer.pollOnce(Duration.ZERO);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ledger.exists(good.usageId()))).as("settled alone").isTrue();
+        assertThat(deadLetterReason(badId)).isNull();
+        assertThat(pendingOf(consumer.consumerName())).isEqualTo(1);
+
+        for (int i = 0; i < 2; i++) { // max-attempts is 3 in tests
+            Thread.sleep(400);
+            consumer.reclaimOnce();
+        }
+
+        assertThat(deadLetterReason(badId)).startsWith("settlement failed: ").contains("SQL state 22008")
+                .doesNotContain("INSERT").doesNotContain("usage_ledger");
+        assertThat(pendingOf(consumer.consumerName())).isZero();
+        assertThat(redis.hash(Long.class).hget(RedisKeys.USAGE_FAILURES, badId)).isNull();
+        assertThat(balance(user)).isEqualByComparingTo("9.75");
     }
 
     @Test

@@ -203,4 +203,16 @@ class SnapshotContentTest {
         Api.admin().post("/admin/snapshots/rebuild").then().statusCode(200);
         assertThat(snapshot(hash).status()).isEqualTo("active");
     }
+
+    @Test
+    void rebuildAnnouncesTheKeysItRewroteAndBumpsTheEpoch() throws Exception {
+        String hash = KeySecrets.sha256Hex(Api.createKey().getString("key"));
+        long epochBefore = ds.value(Long.class).get(RedisKeys.AUTH_EPOCH);
+
+        Api.admin().post("/admin/snapshots/rebuild").then().statusCode(200);
+
+        AuthEvent e = awaitEvent(ev -> AuthEvent.REBUILD.equals(ev.kind()) && ev.keyHashes().contains(hash));
+        assertThat(e.version()).isGreaterThanOrEqualTo(snapshot(hash).version());
+        assertThat(ds.value(Long.class).get(RedisKeys.AUTH_EPOCH)).isGreaterThan(epochBefore);
+    }
 }

@@ -31,6 +31,8 @@ public final class RedisKeys {
     public static final String USAGE_STREAM = "sb:usage";
     /** Consumer group of auth-service on {@link #USAGE_STREAM}. */
     public static final String USAGE_GROUP = "auth-ledger";
+    /** Hash: failed settlement attempts per {@link #USAGE_STREAM} entry id, shared by every ledger replica. */
+    public static final String USAGE_FAILURES = "sb:usage:failures";
 
     private RedisKeys() {
     }

@@ -30,6 +30,24 @@ public final class RedisScripts {
             return c
             """;
 
+    /** KEYS[1] unsettled hash; ARGV request ids. {@link #SETTLE_UNSETTLED} for each; returns how many were there. */
+    public static final String SETTLE_UNSETTLED_MANY = """
+            local n = 0
+            local sum = 0
+            for i = 1, #ARGV do
+              local c = redis.call('HGET', KEYS[1], ARGV[i])
+              if c then
+                redis.call('HDEL', KEYS[1], ARGV[i])
+                sum = sum + tonumber(c)
+                n = n + 1
+              end
+            end
+            if sum ~= 0 then
+              redis.call('HINCRBY', KEYS[1], '_total', -sum)
+            end
+            return n
+            """;
+
     private RedisScripts() {
     }
 }

@@ -106,7 +106,7 @@ class SnapshotJsonTest {
         List<Object> events = List.of(new AuthEvent(AuthEvent.KEY, 9, 77, List.of("ab12")), new CatalogEvent(5),
                 new CooldownEvent("key_model:11:gpt-4o", 1_800_000_000_000L, "rate_limited", "relay-1"),
                 new UsageEvent(Schema.EVENT, "req-1", 1_700_000_000_000L, 99, 3, 7, "coding-fast", "cluster:coding-fast",
-                        "openai-a", "gpt-4o-2024-08-06", 12, 34, new BigDecimal("0.00037500"), 200, 2, 350, 120L));
+                        "openai-a", "gpt-4o-2024-08-06", 12, 34, new BigDecimal("0.00037500"), 200, 2, 350, 120L, UsageIds.newId()));
         for (Object e : events) {
             assertThat(mapper.readValue(mapper.writeValueAsString(e), e.getClass())).isEqualTo(e);
         }

@@ -40,9 +40,13 @@ public interface AuthConfig {
         /** Consumer name inside the {@code auth-ledger} group; unique per replica (defaults to the host name). */
         Optional<String> consumerName();
 
-        /** Messages read per XREADGROUP call. */
-        @WithDefault("100")
+        /** Messages read per XREADGROUP call, and settled in one transaction. */
+        @WithDefault("1000")
         int batchSize();
+
+        /** Failed settlements of one message (counted while PostgreSQL answers) before it is dead-lettered. */
+        @WithDefault("5")
+        int maxAttempts();
 
         /** How long one XREADGROUP call blocks waiting for new messages. */
         @WithDefault("2S")

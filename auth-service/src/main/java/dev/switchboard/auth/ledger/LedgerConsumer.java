@@ -15,18 +15,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import dev.switchboard.auth.repository.LedgerRepository;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes {@code sb:usage} in the {@code auth-ledger} consumer group. Each message is settled in
- * its own transaction and acknowledged only after the commit; a message whose settlement failed
- * stays pending and is retried through XAUTOCLAIM, like the messages of a consumer that died.
- * Users whose balance changed get their key snapshots rewritten once per batch.
+ * Consumes {@code sb:usage} in the {@code auth-ledger} consumer group, {@code batch-size} messages per
+ * read, each read settled in one transaction and acknowledged only after the commit. Several replicas
+ * share the stream through the group (each its own consumer name); a message whose settlement failed
+ * stays pending and is retried through XAUTOCLAIM like the messages of a consumer that died, at most
+ * {@code max-attempts} times, then dead-lettered. Users whose balance changed get their key snapshots
+ * rewritten once per batch.
  */
 @ApplicationScoped
 public class LedgerConsumer {
@@ -135,57 +140,138 @@ public class LedgerConsumer {
     }
 
     /**
-     * Order per message: ledger row + debit committed, user snapshots refreshed, the relay's unsettled
-     * entry for the request removed, then XACK. Settling before the refresh would let a relay see
-     * neither the debit nor the unsettled spend; settling after it double-counts for a moment, which
-     * errs on the safe side.
+     * Settles what was read, in one transaction for the whole batch. Order: ledger rows + debits committed,
+     * the debited users' snapshots refreshed (once per user per batch), the relay's unsettled entries
+     * removed (one script per user), then one XACK. Settling before the refresh would let a relay see neither
+     * the debit nor the unsettled spend; settling after it double-counts for a moment, which errs on the
+     * safe side.
+     *
+     * <p>When the batch transaction fails, each message is tried alone, so one poison message cannot hold
+     * back the others; a message that fails alone (while PostgreSQL answers) has its failure counted in
+     * {@code sb:usage:failures} and, after {@code max-attempts}, goes to {@code auth.usage_dead_letter} and is
+     * acknowledged. While PostgreSQL does not answer nothing is counted: an outage is not a poison message.
      */
     private void settle(List<StreamMessage<String, String, String>> batch) {
-        Set<Long> changedUsers = new LinkedHashSet<>();
-        List<StreamMessage<String, String, String>> done = new ArrayList<>();
-        List<UsageEvent> doneEvents = new ArrayList<>();
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Parsed> valid = new ArrayList<>(batch.size());
+        List<String> finished = new ArrayList<>();
         for (StreamMessage<String, String, String> m : batch) {
             String json = m.payload() == null ? null : m.payload().get(UsageEvent.FIELD);
             UsageEvent event = parse(json);
-            if (event == null) {
-                count("invalid");
-                stream.ack(m.id());
-                LOG.warnf("usage message %s is not a usage event; acknowledged and skipped", m.id());
+            String reason = event == null ? "not a usage event" : LedgerEvents.invalidReason(event);
+            if (reason != null) {
+                if (deadLetter(m.id(), event == null ? null : event.usageId(), json, event == null ? "invalid" : "invalid_field",
+                        reason, 1)) {
+                    finished.add(m.id());
+                }
                 continue;
             }
-            LedgerService.Outcome outcome;
-            try {
-                outcome = ledger.record(event);
-            } catch (RuntimeException e) {
-                // Not acknowledged: stays pending and is retried by the next reclaim.
-                count("failed");
-                LOG.warnf("usage message %s not settled (%s); left pending", m.id(), e.getClass().getSimpleName());
-                continue;
-            }
-            count(outcome.name().toLowerCase());
-            if (outcome == LedgerService.Outcome.DEBITED) {
-                changedUsers.add(event.userId());
-            }
-            done.add(m);
-            doneEvents.add(event);
+            valid.add(new Parsed(m.id(), new LedgerRepository.Row(usageId(event, m.id()), event)));
         }
-        for (Long userId : changedUsers) {
+        List<Parsed> settled = new ArrayList<>(valid.size());
+        Set<Long> debited = new TreeSet<>();
+        if (!valid.isEmpty()) {
             try {
-                users.propagate(userId);
-            } catch (RuntimeException e) {
-                LOG.warnf("snapshots of user %d not refreshed after a debit (%s)", userId, e.getClass().getSimpleName());
+                LedgerService.Settled s = ledger.settle(valid.stream().map(Parsed::row).toList());
+                record(valid, s, settled, debited);
+            } catch (RuntimeException batchFailure) {
+                settleOneByOne(valid, settled, debited, payloads(batch));
             }
         }
-        for (int i = 0; i < done.size(); i++) {
-            UsageEvent event = doneEvents.get(i);
-            try {
-                stream.settleUnsettled(event.userId(), event.requestId());
-            } catch (RuntimeException e) {
-                // The entry expires with the hash; until then the relay over-counts this request's spend.
-                LOG.warnf("unsettled spend of message %s not cleared (%s)", done.get(i).id(), e.getClass().getSimpleName());
-            }
-            stream.ack(done.get(i).id());
+        try {
+            users.propagateAll(debited);
+        } catch (RuntimeException e) {
+            LOG.warnf("snapshots of %d users not refreshed after their debits (%s)", debited.size(), e.getClass().getSimpleName());
         }
+        Map<Long, List<String>> byUser = new HashMap<>();
+        for (Parsed p : settled) {
+            byUser.computeIfAbsent(p.row().event().userId(), u -> new ArrayList<>()).add(p.row().usageId());
+            finished.add(p.messageId());
+        }
+        for (Map.Entry<Long, List<String>> e : byUser.entrySet()) {
+            try {
+                stream.settleUnsettled(e.getKey(), e.getValue());
+            } catch (RuntimeException ex) {
+                // The entries expire with the hash; until then the relay over-counts these requests' spend.
+                LOG.warnf("unsettled spend of user %d not cleared (%s)", e.getKey(), ex.getClass().getSimpleName());
+            }
+        }
+        stream.ack(finished);
+        stream.forgetFailures(finished);
+    }
+
+    private record Parsed(String messageId, LedgerRepository.Row row) {
+    }
+
+    private void record(List<Parsed> tried, LedgerService.Settled s, List<Parsed> settled, Set<Long> debited) {
+        int inserted = 0;
+        for (Parsed p : tried) {
+            settled.add(p);
+            if (s.inserted().contains(p.row().usageId())) {
+                inserted++;
+            }
+        }
+        debited.addAll(s.debitedUsers());
+        count("settled", inserted);
+        count("duplicate", tried.size() - inserted);
+    }
+
+    private void settleOneByOne(List<Parsed> valid, List<Parsed> settled, Set<Long> debited, Map<String, String> payloads) {
+        for (Parsed p : valid) {
+            try {
+                record(List.of(p), ledger.settle(List.of(p.row())), settled, debited);
+            } catch (RuntimeException e) {
+                if (!ledger.databaseReachable()) {
+                    count("failed", 1);
+                    LOG.warnf("usage messages not settled: PostgreSQL unreachable (%s); left pending", e.getClass().getSimpleName());
+                    return;
+                }
+                count("failed", 1);
+                long failures = stream.countFailure(p.messageId());
+                String reason = LedgerEvents.failureReason(e);
+                if (failures >= config.ledger().maxAttempts()) {
+                    if (deadLetter(p.messageId(), p.row().usageId(), payloads.get(p.messageId()), "settlement_failed", reason,
+                            (int) failures)) {
+                        stream.ack(List.of(p.messageId()));
+                        stream.forgetFailures(List.of(p.messageId()));
+                    }
+                } else {
+                    LOG.warnf("usage message %s not settled (%s), attempt %d of %d; left pending", p.messageId(), reason, failures,
+                            config.ledger().maxAttempts());
+                }
+            }
+        }
+    }
+
+    private boolean deadLetter(String messageId, String usageId, String payload, String kind, String reason, int attempts) {
+        try {
+            ledger.deadLetter(messageId, usageId, LedgerEvents.storable(payload), reason, attempts);
+        } catch (RuntimeException e) {
+            LOG.warnf("usage message %s not dead-lettered (%s); left pending", messageId, e.getClass().getSimpleName());
+            return false;
+        }
+        count("dead_letter", 1);
+        registry.counter("switchboard.ledger.dead.letters", "reason", kind).increment();
+        LOG.warnf("usage message %s dead-lettered after %d attempt(s): %s", messageId, attempts, reason);
+        return true;
+    }
+
+    private static Map<String, String> payloads(List<StreamMessage<String, String, String>> batch) {
+        Map<String, String> out = new HashMap<>();
+        for (StreamMessage<String, String, String> m : batch) {
+            out.put(m.id(), m.payload() == null ? null : m.payload().get(UsageEvent.FIELD));
+        }
+        return out;
+    }
+
+    /**
+     * The ledger key of a message: the relay's usage id; for an event of a relay older than that field, the
+     * stream entry id (unique per appended event), never the client's request id.
+     */
+    static String usageId(UsageEvent e, String messageId) {
+        return e.usageId() != null ? e.usageId() : "stream:" + messageId;
     }
 
     private UsageEvent parse(String json) {
@@ -194,17 +280,16 @@ public class LedgerConsumer {
         }
         try {
             UsageEvent e = mapper.readValue(json, UsageEvent.class);
-            if (e.requestId() == null || e.requestId().isBlank() || e.requestId().length() > 128) {
-                return null;
-            }
             return e;
         } catch (Exception e) {
             return null;
         }
     }
 
-    private void count(String outcome) {
-        registry.counter("switchboard.ledger.events", "outcome", outcome).increment();
+    private void count(String outcome, int n) {
+        if (n > 0) {
+            registry.counter("switchboard.ledger.events", "outcome", outcome).increment(n);
+        }
     }
 
     private static void sleep(long millis) {

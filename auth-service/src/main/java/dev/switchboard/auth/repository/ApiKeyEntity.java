@@ -7,10 +7,12 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.DynamicUpdate;
 import java.time.Instant;
 
 /** A tenant API key. Only the SHA-256 hex of the secret is stored. */
 @Entity
+@DynamicUpdate
 @Table(schema = "auth", name = "api_keys")
 public class ApiKeyEntity {
     @Id
@@ -38,6 +40,10 @@ public class ApiKeyEntity {
     @Column(name = "last_used_at")
     public Instant lastUsedAt;
     public long version;
+    /** Optimistic lock ({@code service/Writes}); not the snapshot version. */
+    @jakarta.persistence.Version
+    @Column(name = "row_version")
+    public long rowVersion;
     @Column(name = "created_at")
     public Instant createdAt;
 }

@@ -28,6 +28,15 @@ public class ApiKeyRepository implements PanacheRepository<ApiKeyEntity> {
                 .setParameter("g", groupIds).getResultList();
     }
 
+    public List<Long> idsByUsers(Collection<Long> userIds) {
+        if (userIds.isEmpty()) {
+            return List.of();
+        }
+        return getEntityManager()
+                .createQuery("select k.id from ApiKeyEntity k where k.userId in :u order by k.id", Long.class)
+                .setParameter("u", userIds).getResultList();
+    }
+
     public List<Long> allIds() {
         return getEntityManager().createQuery("select k.id from ApiKeyEntity k order by k.id", Long.class).getResultList();
     }

@@ -7,6 +7,7 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.DynamicUpdate;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -15,6 +16,7 @@ import java.time.Instant;
  * JSON text converted by the service layer, which keeps the operator's order of routing patterns.
  */
 @Entity
+@DynamicUpdate
 @Table(schema = "auth", name = "groups")
 public class GroupEntity {
     @Id
@@ -43,6 +45,10 @@ public class GroupEntity {
     @Column(name = "model_routing_enabled")
     public boolean modelRoutingEnabled;
     public long version;
+    /** Optimistic lock ({@code service/Writes}); not the snapshot version. */
+    @jakarta.persistence.Version
+    @Column(name = "row_version")
+    public long rowVersion;
     @Column(name = "created_at")
     public Instant createdAt;
 }

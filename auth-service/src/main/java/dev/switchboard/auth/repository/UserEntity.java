@@ -7,11 +7,13 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.DynamicUpdate;
 import java.math.BigDecimal;
 import java.time.Instant;
 
 /** A tenant user: owns API keys, carries a prepaid balance and a concurrency limit. */
 @Entity
+@DynamicUpdate
 @Table(schema = "auth", name = "users")
 public class UserEntity {
     public static final String ACTIVE = "active";
@@ -29,6 +31,10 @@ public class UserEntity {
     public BigDecimal balanceUsd;
     public Integer concurrency;
     public long version;
+    /** Optimistic lock ({@code service/Writes}); not the snapshot version. */
+    @jakarta.persistence.Version
+    @Column(name = "row_version")
+    public long rowVersion;
     @Column(name = "created_at")
     public Instant createdAt;
 }

@@ -95,7 +95,7 @@ public class ApiKeyService {
         if (f.has("userId")) {
             f.error("userId", "cannot change; create a key for the other user instead");
         }
-        ApiKeyView view = QuarkusTransaction.requiringNew().call(() -> {
+        ApiKeyView view = Writes.call("api key", id, () -> {
             ApiKeyEntity k = find(id);
             apply(f, k);
             f.throwIfInvalid();
@@ -122,7 +122,7 @@ public class ApiKeyService {
     }
 
     private ApiKeyView setStatus(long id, String status) {
-        ApiKeyView view = QuarkusTransaction.requiringNew().call(() -> {
+        ApiKeyView view = Writes.callRetrying("api key", id, () -> {
             ApiKeyEntity k = find(id);
             if (ApiKeySnapshot.REVOKED.equals(k.status) && !ApiKeySnapshot.REVOKED.equals(status)) {
                 throw ProblemException.conflict("api key " + id + " is revoked; a revoked key never comes back", "status",
@@ -142,7 +142,7 @@ public class ApiKeyService {
     /** Issues a new secret as a new key with the same settings and revokes the old key. */
     public CreatedKey rotate(long id) {
         String secret = KeySecrets.generate();
-        ApiKeyView[] both = QuarkusTransaction.requiringNew().call(() -> {
+        ApiKeyView[] both = Writes.call("api key", id, () -> {
             ApiKeyEntity old = find(id);
             if (ApiKeySnapshot.REVOKED.equals(old.status)) {
                 throw ProblemException.conflict("api key " + id + " is revoked and cannot be rotated", "status", "is revoked");

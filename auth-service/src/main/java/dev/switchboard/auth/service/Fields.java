@@ -102,8 +102,17 @@ public final class Fields {
         }
     }
 
-    /** A decimal that may be null; {@code minExclusive} true means it must be &gt; 0, else &ge; 0. */
-    public void decimal(String field, boolean nullable, boolean positive, Consumer<BigDecimal> setter) {
+    /** Money: NUMERIC(20, 8), at most 12 integer digits and 8 decimals. */
+    public void money(String field, boolean nullable, Consumer<BigDecimal> setter) {
+        decimal(field, nullable, false, 12, 8, setter);
+    }
+
+    /**
+     * A decimal that may be null, bounded like its column NUMERIC(intDigits + scale, scale): below
+     * 10<sup>intDigits</sup> and at most {@code scale} decimals, so PostgreSQL never refuses (or silently
+     * rounds) it. {@code positive} true means it must be &gt; 0, else &ge; 0.
+     */
+    public void decimal(String field, boolean nullable, boolean positive, int intDigits, int scale, Consumer<BigDecimal> setter) {
         if (!body.has(field)) {
             return;
         }
@@ -121,12 +130,15 @@ public final class Fields {
             return;
         }
         BigDecimal value = n.decimalValue();
+        BigDecimal limit = BigDecimal.TEN.pow(intDigits);
         if (positive && value.signum() <= 0) {
             error(field, "must be greater than 0");
         } else if (value.signum() < 0) {
             error(field, "must not be negative");
-        } else if (value.abs().compareTo(new BigDecimal("1e12")) >= 0) {
-            error(field, "is too large");
+        } else if (value.compareTo(limit) >= 0) {
+            error(field, "must be less than " + limit.toPlainString());
+        } else if (value.stripTrailingZeros().scale() > scale) {
+            error(field, "must have at most " + scale + " decimal places");
         } else {
             setter.accept(value);
         }

@@ -83,7 +83,7 @@ public class GroupService {
 
     public GroupView patch(long id, JsonNode body) {
         Fields f = new Fields(body, FIELDS);
-        Result r = QuarkusTransaction.requiringNew().call(() -> {
+        Result r = Writes.call("group", id, () -> {
             GroupEntity g = find(id);
             apply(f, g);
             f.throwIfInvalid();
@@ -178,10 +178,10 @@ public class GroupService {
         f.oneOf("platform", PLATFORMS, v -> g.platform = v);
         f.oneOf("status", STATUSES, v -> g.status = v);
         f.string("subscriptionType", 64, v -> g.subscriptionType = v);
-        f.decimal("rateMultiplier", false, true, v -> g.rateMultiplier = v);
-        f.decimal("dailyLimitUsd", true, false, v -> g.dailyLimitUsd = v);
-        f.decimal("weeklyLimitUsd", true, false, v -> g.weeklyLimitUsd = v);
-        f.decimal("monthlyLimitUsd", true, false, v -> g.monthlyLimitUsd = v);
+        f.decimal("rateMultiplier", false, true, 6, 6, v -> g.rateMultiplier = v); // NUMERIC(12, 6)
+        f.money("dailyLimitUsd", true, v -> g.dailyLimitUsd = v);
+        f.money("weeklyLimitUsd", true, v -> g.weeklyLimitUsd = v);
+        f.money("monthlyLimitUsd", true, v -> g.monthlyLimitUsd = v);
         f.stringList("allowedModels", MAX_PATTERNS, GroupService::pattern, v -> g.allowedModelsJson = json.write(v));
         f.id("fallbackGroupId", true, v -> g.fallbackGroupId = v);
         f.routingMap("modelRouting", MAX_PATTERNS, GroupService::pattern, GroupService::target,

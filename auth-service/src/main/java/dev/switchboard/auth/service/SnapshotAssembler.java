@@ -34,6 +34,8 @@ public class SnapshotAssembler {
     GroupRepository groups;
     @Inject
     JsonColumns json;
+    @Inject
+    dev.switchboard.auth.repository.VersionRepository versions;
 
     /** A built snapshot together with the hash it is stored under. */
     public record Built(String keyHash, ApiKeySnapshot snapshot) {
@@ -45,18 +47,52 @@ public class SnapshotAssembler {
         return keys.findByHash(sha256Hex).map(k -> build(k, new HashMap<>(), new HashMap<>()));
     }
 
+    /**
+     * The snapshots a committed change affects, for the write-through after the commit. Their version is
+     * drawn from {@code auth.version_seq} <em>before</em> the rows are read (READ COMMITTED: every read then
+     * sees every change committed before the draw), not taken from the rows: of two propagations, the one
+     * with the higher version started reading later, so the compare-and-set can never keep an older state
+     * under a newer number. (Row versions are drawn before their transaction commits, so two writers of
+     * different rows — a revoke and a user PATCH — could otherwise publish in the opposite order of their
+     * versions, and the CAS would refuse the revoke.) Any snapshot written with a lower number by a loader
+     * is replaced by the propagation of every change committed after that loader read.
+     */
     @Transactional
     public List<Built> loadByIds(List<Long> keyIds) {
         Map<Long, UserSnapshot> userCache = new HashMap<>();
         Map<Long, GroupSnapshot> groupCache = new HashMap<>();
         List<Built> out = new ArrayList<>();
+        if (keyIds.isEmpty()) {
+            return out;
+        }
+        long version = versions.next();
+        // Keys and their users in two queries, not two per key (the ledger refreshes hundreds per batch).
+        Map<Long, ApiKeyEntity> byId = new HashMap<>();
+        for (ApiKeyEntity k : keys.list("id in ?1", keyIds)) {
+            byId.put(k.id, k);
+        }
+        Set<Long> userIds = new HashSet<>();
+        for (ApiKeyEntity k : byId.values()) {
+            userIds.add(k.userId);
+        }
+        if (!userIds.isEmpty()) {
+            for (UserEntity u : users.list("id in ?1", userIds)) {
+                userCache.put(u.id, user(u));
+            }
+        }
         for (Long id : keyIds) {
-            ApiKeyEntity k = keys.findById(id);
+            ApiKeyEntity k = byId.get(id);
             if (k != null) {
-                out.add(new Built(k.keyHash, build(k, userCache, groupCache)));
+                ApiKeySnapshot s = build(k, userCache, groupCache);
+                out.add(new Built(k.keyHash, withVersion(s, Math.max(version, s.version()))));
             }
         }
         return out;
+    }
+
+    private static ApiKeySnapshot withVersion(ApiKeySnapshot s, long version) {
+        return new ApiKeySnapshot(s.v(), version, s.apiKeyId(), s.name(), s.keyPrefix(), s.userId(), s.groupId(), s.status(),
+                s.expiresAt(), s.ipAllow(), s.ipDeny(), s.rpmLimit(), s.user(), s.group(), s.fallbackGroups());
     }
 
     private ApiKeySnapshot build(ApiKeyEntity k, Map<Long, UserSnapshot> userCache, Map<Long, GroupSnapshot> groupCache) {

@@ -110,32 +110,48 @@ public class SnapshotService {
 
     private void write(Change change) {
         List<String> hashes = new ArrayList<>();
+        long version = change.version();
         for (SnapshotAssembler.Built b : assembler.loadByIds(change.keyIds())) {
             AuthCacheEntry entry = AuthCacheEntry.found(b.snapshot());
             store.compareAndSet(b.keyHash(), entry, ttl(entry));
             hashes.add(b.keyHash());
+            version = Math.max(version, entry.version());
         }
         for (String removed : change.removedHashes()) {
             AuthCacheEntry entry = AuthCacheEntry.notFound(change.version());
             store.compareAndSet(removed, entry, ttl(entry));
             hashes.add(removed);
         }
-        store.publish(new AuthEvent(change.kind(), change.id(), change.version(), hashes));
-        LOG.debugf("propagated %s %d version %d to %d key snapshots", change.kind(), change.id(), change.version(),
+        // The event names the snapshots' version (drawn after the commit), so a relay can compare it with what it holds.
+        store.publish(new AuthEvent(change.kind(), change.id(), version, hashes));
+        LOG.debugf("propagated %s %d version %d to %d key snapshots", change.kind(), change.id(), version,
                 hashes.size());
     }
 
-    /** Rewrites every key snapshot (operator's "on demand" rebuild). */
+    /**
+     * Rewrites every key snapshot (operator's "on demand" rebuild) and, like any change, invalidates the
+     * relays' L1 copies: one {@code rebuild} event per chunk of 200 keys naming their hashes, each bumping
+     * the epoch, so a relay that missed a message still flushes.
+     */
     public int rebuildAll() {
         List<Long> ids = QuarkusTransaction.requiringNew().call(keys::allIds);
         int written = 0;
         for (int from = 0; from < ids.size(); from += 200) {
+            List<String> hashes = new ArrayList<>();
+            long version = 0;
             for (SnapshotAssembler.Built b : assembler.loadByIds(ids.subList(from, Math.min(ids.size(), from + 200)))) {
                 AuthCacheEntry entry = AuthCacheEntry.found(b.snapshot());
                 if (cache(() -> store.compareAndSet(b.keyHash(), entry, ttl(entry)))) {
                     written++;
                 }
+                hashes.add(b.keyHash());
+                version = Math.max(version, entry.version());
             }
+            AuthEvent event = new AuthEvent(AuthEvent.REBUILD, 0, version, hashes);
+            cache(() -> {
+                store.publish(event);
+                return null;
+            });
         }
         return written;
     }

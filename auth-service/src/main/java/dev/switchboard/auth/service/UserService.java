@@ -10,7 +10,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -65,7 +64,7 @@ public class UserService {
 
     public UserView patch(long id, JsonNode body) {
         Fields f = new Fields(body, FIELDS);
-        Result r = QuarkusTransaction.requiringNew().call(() -> {
+        Result r = Writes.call("user", id, () -> {
             UserEntity u = find(id);
             apply(f, u);
             f.throwIfInvalid();
@@ -93,22 +92,15 @@ public class UserService {
     }
 
     /**
-     * Subtracts a settled cost from the balance (ledger), in the caller's transaction, atomically,
-     * and gives the user a new version. Users without a balance (null = not metered) are left alone.
-     *
-     * @return true when the user changed
+     * Rewrites the snapshots of many users' keys after changes committed elsewhere (a ledger batch): one load
+     * of all their keys, one invalidation event naming every hash.
      */
-    public boolean debit(long userId, BigDecimal amount) {
-        if (amount == null || amount.signum() == 0) {
-            return false;
+    public void propagateAll(java.util.Collection<Long> userIds) {
+        if (userIds.isEmpty()) {
+            return;
         }
-        return users.debit(userId, amount);
-    }
-
-    /** Rewrites the snapshots of a user's keys after a change committed elsewhere (the ledger). */
-    public void propagate(long userId) {
-        Result r = QuarkusTransaction.requiringNew().call(() -> new Result(UserView.of(find(userId)), keys.idsByUser(userId)));
-        snapshots.propagate(Change.of(AuthEvent.USER, userId, r.view.version(), r.keyIds));
+        List<Long> keyIds = QuarkusTransaction.requiringNew().call(() -> keys.idsByUsers(userIds));
+        snapshots.propagate(Change.of(AuthEvent.LEDGER, 0, 0, keyIds));
     }
 
     private record Result(UserView view, List<Long> keyIds) {
@@ -140,7 +132,7 @@ public class UserService {
         f.oneOf("status", STATUSES, v -> u.status = v);
         f.oneOf("role", ROLES, v -> u.role = v);
         // A balance may go below zero through usage, but an operator never sets a negative one.
-        f.decimal("balanceUsd", true, false, v -> u.balanceUsd = v);
+        f.money("balanceUsd", true, v -> u.balanceUsd = v);
         f.count("concurrency", v -> u.concurrency = v);
     }
 }

@@ -55,11 +55,45 @@ public class UsageStreamStore {
      * Removes one request's unsettled spend from the user's hash (written by the relay), once; called
      * after the debit is committed and the user's snapshots refreshed.
      */
-    public void settleUnsettled(long userId, String requestId) {
-        redis.execute("EVAL", RedisScripts.SETTLE_UNSETTLED, "1", RedisKeys.userSpend(userId), requestId);
+    public void settleUnsettled(long userId, String usageId) {
+        redis.execute("EVAL", RedisScripts.SETTLE_UNSETTLED, "1", RedisKeys.userSpend(userId), usageId);
+    }
+
+    /** The same for many usage ids of one user in one script (one key, so one hash slot). */
+    public void settleUnsettled(long userId, List<String> usageIds) {
+        if (usageIds.isEmpty()) {
+            return;
+        }
+        String[] args = new String[3 + usageIds.size()];
+        args[0] = RedisScripts.SETTLE_UNSETTLED_MANY;
+        args[1] = "1";
+        args[2] = RedisKeys.userSpend(userId);
+        for (int i = 0; i < usageIds.size(); i++) {
+            args[3 + i] = usageIds.get(i);
+        }
+        redis.execute("EVAL", args);
     }
 
     public void ack(String id) {
         stream().xack(RedisKeys.USAGE_STREAM, RedisKeys.USAGE_GROUP, id);
+    }
+
+    /** One XACK for many entries. */
+    public void ack(List<String> ids) {
+        if (!ids.isEmpty()) {
+            stream().xack(RedisKeys.USAGE_STREAM, RedisKeys.USAGE_GROUP, ids.toArray(String[]::new));
+        }
+    }
+
+    /** Counts one more failed settlement of an entry. @return the failures so far */
+    public long countFailure(String messageId) {
+        return redis.hash(Long.class).hincrby(RedisKeys.USAGE_FAILURES, messageId, 1);
+    }
+
+    /** Forgets the failures of entries that are now settled or dead-lettered. */
+    public void forgetFailures(List<String> messageIds) {
+        if (!messageIds.isEmpty()) {
+            redis.hash(Long.class).hdel(RedisKeys.USAGE_FAILURES, messageIds.toArray(String[]::new));
+        }
     }
 }

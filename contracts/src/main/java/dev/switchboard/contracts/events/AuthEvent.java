@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 /**
  * Published on {@code sb:auth:events} after every change to a key, user or group.
  *
- * @param kind key | user | group
+ * @param kind key | user | group | ledger (a batch of debits) | rebuild (an operator's rebuild: id 0, version the highest rewritten)
  * @param id row id
  * @param version version after the change
  * @param keyHashes sha256 hex of every affected key (one for a key change, all keys of the user or
@@ -16,4 +16,7 @@ public record AuthEvent(String kind, long id, long version, java.util.List<Strin
     public static final String KEY = "key";
     public static final String USER = "user";
     public static final String GROUP = "group";
+    public static final String REBUILD = "rebuild";
+    /** A ledger batch debited users: id 0, every key of those users in {@code keyHashes}. */
+    public static final String LEDGER = "ledger";
 }

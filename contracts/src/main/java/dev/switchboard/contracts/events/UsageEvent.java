@@ -5,7 +5,12 @@ import java.math.BigDecimal;
 
 /**
  * One finished request, appended to the {@code sb:usage} stream as a single JSON field
- * {@code event}. {@code requestId} is unique; the ledger writes it idempotently.
+ * {@code event}.
+ *
+ * @param requestId the client's {@code x-request-id} (or the relay's when it sent none): correlation
+ *        only, any number of events may share it
+ * @param usageId the relay-drawn unique id ({@link dev.switchboard.contracts.UsageIds}) the ledger writes
+ *        idempotently by and the unsettled spend is keyed by; null only from a relay older than this field
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record UsageEvent(
@@ -25,7 +30,8 @@ public record UsageEvent(
         int status,
         int attempts,
         long latencyMs,
-        Long ttfbMs) {
+        Long ttfbMs,
+        String usageId) {
 
     public static final String FIELD = "event";
 }

@@ -108,6 +108,7 @@ public class UsageStore {
         private final List<String> unsettledKeys = new ArrayList<>();
         private final List<String> unsettledArgs = new ArrayList<>();
         private final List<String> events = new ArrayList<>();
+        private final List<String> usageIds = new ArrayList<>();
         private final List<String> requestIds = new ArrayList<>();
         private String id;
         private Request request;
@@ -136,7 +137,8 @@ public class UsageStore {
         }
 
         /** Appends one usage event (its JSON) to the stream. */
-        public Batch event(String requestId, String json) {
+        public Batch event(String usageId, String requestId, String json) {
+            usageIds.add(usageId);
             requestIds.add(requestId);
             events.add(json);
             return this;
@@ -144,10 +146,15 @@ public class UsageStore {
 
         /** Requests in this batch. */
         public int size() {
-            return requestIds.size();
+            return usageIds.size();
         }
 
-        /** Request ids in this batch, in order (diagnostics, tests). */
+        /** Usage ids in this batch, in order (diagnostics, tests). */
+        public List<String> usageIds() {
+            return usageIds;
+        }
+
+        /** The clients' request ids of this batch's events, in order (diagnostics, tests). */
         public List<String> requestIds() {
             return requestIds;
         }

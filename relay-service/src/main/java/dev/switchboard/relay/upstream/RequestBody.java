@@ -54,7 +54,8 @@ public final class RequestBody {
     }
 
     /**
-     * @throws Invalid when the body is not one JSON object, or {@code model} is missing or not a string
+     * @throws Invalid when the body is not one JSON object, or {@code model} is missing, not a string, longer
+     *         than {@link #MAX_MODEL_LENGTH} or has control characters
      */
     public static RequestBody parse(byte[] raw) throws Invalid {
         String model = null;
@@ -109,10 +110,34 @@ public final class RequestBody {
         if (model.isBlank()) {
             throw new Invalid("'model' must not be empty");
         }
+        String bad = modelNameProblem(model);
+        if (bad != null) {
+            throw new Invalid(bad);
+        }
         if (start < 0 || end <= start || end > raw.length || raw[start] != '"' || raw[end - 1] != '"') {
             throw new Invalid("Request body is not valid JSON");
         }
         return new RequestBody(raw, model, start, end, stream, objectStart, streamOptions);
+    }
+
+    /** Longest model name accepted: the ledger's and the catalog's name columns, and the pattern limit. */
+    public static final int MAX_MODEL_LENGTH = 256;
+
+    /**
+     * Why a requested model name is refused, or null. Bounded so that every request that gets as far as
+     * admission produces a usage event the ledger can store (no poison messages), and so no name with
+     * control characters reaches a log line, a metric tag or an upstream.
+     */
+    public static String modelNameProblem(String model) {
+        if (model.length() > MAX_MODEL_LENGTH) {
+            return "'model' must be at most " + MAX_MODEL_LENGTH + " characters";
+        }
+        for (int i = 0; i < model.length(); i++) {
+            if (Character.isISOControl(model.charAt(i))) {
+                return "'model' must not contain control characters (at index " + i + ")";
+            }
+        }
+        return null;
     }
 
     /** Reads the {@code stream_options} value the parser stands on, remembering where to edit it. */

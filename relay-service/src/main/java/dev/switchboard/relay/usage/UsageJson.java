@@ -48,6 +48,8 @@ public final class UsageJson {
         b.append(",\"latencyMs\":").append(e.latencyMs());
         b.append(",\"ttfbMs\":");
         b.append(e.ttfbMs() == null ? "null" : e.ttfbMs().toString());
+        b.append(",\"usageId\":");
+        string(b, e.usageId());
         b.append('}');
     }
 

@@ -2,6 +2,7 @@ package dev.switchboard.relay.usage;
 
 import dev.switchboard.contracts.RedisKeys;
 import dev.switchboard.contracts.Schema;
+import dev.switchboard.contracts.UsageIds;
 import dev.switchboard.contracts.auth.ApiKeySnapshot;
 import dev.switchboard.contracts.auth.GroupSnapshot;
 import dev.switchboard.contracts.events.UsageEvent;
@@ -311,13 +312,13 @@ public class UsageRecorder {
                     }
                 }
                 if (entry.metered()) {
-                    batch.unsettled(event.userId(), event.requestId(), micros);
+                    batch.unsettled(event.userId(), event.usageId(), micros);
                 }
             }
             batch.minute(UsageStore.minuteRequests(event.apiKeyId(), event.timestampMs() / 60_000));
             json.setLength(0);
             UsageJson.write(event, json);
-            batch.event(event.requestId(), json.toString());
+            batch.event(event.usageId(), event.requestId(), json.toString());
         }
         return batch;
     }
@@ -327,7 +328,11 @@ public class UsageRecorder {
                 config.unsettledSpendTtl().toMillis());
     }
 
-    /** The event for a finished request, cost included. */
+    /**
+     * The event for a finished request, cost included, under a new {@link UsageIds usage id}: the ledger is
+     * idempotent per usage id, never per the client's {@code x-request-id}, so a repeated client id is billed
+     * every time. Called once per request ({@link #record}); a re-sent batch carries the same ids.
+     */
     public static UsageEvent event(UsageRecord r, long nowMs) {
         ApiKeySnapshot key = r.key();
         GroupSnapshot group = r.group() != null ? r.group() : key.group();
@@ -337,6 +342,6 @@ public class UsageRecorder {
                 group == null ? key.groupId() : group.id(), r.requestedModel(), r.resolvedVia(),
                 served == null || served.provider() == null ? null : served.provider().name(),
                 served == null ? null : served.upstreamModel(), r.promptTokens(), r.completionTokens(), cost,
-                r.status(), r.attempts(), r.latencyMs(), r.ttfbMs());
+                r.status(), r.attempts(), r.latencyMs(), r.ttfbMs(), UsageIds.newId(nowMs));
     }
 }

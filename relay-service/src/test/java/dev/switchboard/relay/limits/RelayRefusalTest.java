@@ -55,6 +55,25 @@ class RelayRefusalTest extends RelayTestBase {
                 null, List.of(), List.of(), rpm, user, group, List.of(fallbacks));
     }
 
+    private static Response chatWithModel(String key, String modelJson) {
+        return given().header("Authorization", "Bearer " + key).contentType("application/json")
+                .body("{\"model\":" + modelJson + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions");
+    }
+
+    @Test
+    void overLongOrControlCharacterModelNamesAre400BeforeAdmissionAndNeverCounted() {
+        String key = fx.seedKey(key(1, null, group(null)));
+        for (String name : List.of("\"" + "m".repeat(257) + "\"", "\"gpt\\u0000-4o\"", "\"gpt\\n4o\"", "\"a\\u007f\"")) {
+            chatWithModel(key, name).then().statusCode(400).body("error.type", equalTo("invalid_request_error"))
+                    .body("error.message", org.hamcrest.Matchers.containsString("'model'"));
+        }
+        // 256 characters is allowed (unknown, so 404, not 429): the key's one rpm slot was still free, so none of
+        // the refused requests was admitted.
+        chatWithModel(key, "\"" + "m".repeat(256) + "\"").then().statusCode(404);
+        assertThat(mock.counts().total()).isZero();
+    }
+
     @Test
     void rpmRefusalCarriesRetryAfterAndOpenAiError() {
         String key = fx.seedKey(key(1, null, group(null)));

@@ -15,7 +15,7 @@ class UsageJsonTest {
 
     private static UsageEvent event(String text, BigDecimal cost, Long ttfb) {
         return new UsageEvent(1, "req-" + text, 1_763_700_000_123L, 42, Long.MAX_VALUE, -7, text, text == null ? null : "pool:" + text,
-                text, text, 1_200, 0, cost, 503, 4, 0, ttfb);
+                text, text, 1_200, 0, cost, 503, 4, 0, ttfb, text == null ? null : "u-" + text);
     }
 
     @Test

@@ -121,7 +121,7 @@ class UsageRecorderTest {
         assertThat(counter(UsageStore.userPeriodSpend(key.userId(), SpendPeriod.DAY.id(at)))).isEqualTo(9_750);
         assertThat(counter(UsageStore.userPeriodSpend(key.userId(), SpendPeriod.MONTH.id(at)))).isEqualTo(9_750);
         String unsettled = RedisKeys.userSpend(key.userId());
-        assertThat(redis.hash(Long.class).hget(unsettled, rid)).isEqualTo(9_750L);
+        assertThat(redis.hash(Long.class).hget(unsettled, e.usageId())).as("keyed by the usage id").isEqualTo(9_750L);
         assertThat(redis.hash(Long.class).hget(unsettled, LimitStore.UNSETTLED_TOTAL)).isEqualTo(9_750L);
     }
 
@@ -131,19 +131,48 @@ class UsageRecorderTest {
         Candidate served = candidate();
         String r1 = "req-" + UUID.randomUUID();
         String r2 = "req-" + UUID.randomUUID();
-        UsageRecord first = new UsageRecord(r1, key, key.group(), "gpt-4o", "model:gpt-4o", served, 1_000_000, 0, 200, 1, 10, 5L);
-        recorder.recordAndWait(first).await().atMost(WAIT);
-        recorder.recordAndWait(first).await().atMost(WAIT); // a duplicate must not count twice
-        recorder.recordAndWait(new UsageRecord(r2, key, key.group(), "gpt-4o", "model:gpt-4o", served, 0, 100_000, 200, 1, 10, 5L))
+        UsageEvent first = recorder.recordAndWait(
+                new UsageRecord(r1, key, key.group(), "gpt-4o", "model:gpt-4o", served, 1_000_000, 0, 200, 1, 10, 5L))
+                .await().atMost(WAIT);
+        UsageEvent second = recorder.recordAndWait(
+                new UsageRecord(r2, key, key.group(), "gpt-4o", "model:gpt-4o", served, 0, 100_000, 200, 1, 10, 5L))
                 .await().atMost(WAIT);
         String unsettled = RedisKeys.userSpend(key.userId());
         assertThat(redis.hash(Long.class).hget(unsettled, LimitStore.UNSETTLED_TOTAL)).isEqualTo(2_500_000L + 1_000_000L);
 
-        assertThat(store.settle(key.userId(), r1).await().atMost(WAIT)).isEqualTo(2_500_000L);
-        assertThat(store.settle(key.userId(), r1).await().atMost(WAIT)).as("redelivery settles nothing").isZero();
+        assertThat(store.settle(key.userId(), first.usageId()).await().atMost(WAIT)).isEqualTo(2_500_000L);
+        assertThat(store.settle(key.userId(), first.usageId()).await().atMost(WAIT)).as("redelivery settles nothing").isZero();
         assertThat(redis.hash(Long.class).hget(unsettled, LimitStore.UNSETTLED_TOTAL)).isEqualTo(1_000_000L);
-        assertThat(store.settle(key.userId(), r2).await().atMost(WAIT)).isEqualTo(1_000_000L);
+        assertThat(store.settle(key.userId(), second.usageId()).await().atMost(WAIT)).isEqualTo(1_000_000L);
         assertThat(redis.hash(Long.class).hget(unsettled, LimitStore.UNSETTLED_TOTAL)).isZero();
+    }
+
+    @Test
+    void fiftyRequestsSharingOneClientRequestIdAreFiftyUsageEventsAndFiftyUnsettledCosts() throws Exception {
+        ApiKeySnapshot key = key(null, null, new BigDecimal("5"), group(null, null, null));
+        Candidate served = candidate();
+        String clientId = "same-" + UUID.randomUUID();
+        for (int i = 0; i < 50; i++) {
+            recorder.record(new UsageRecord(clientId, key, key.group(), "gpt-4o", "model:gpt-4o", served, 1_000, 0, 200, 1, 3, 1L));
+        }
+        assertThat(recorder.flushAll().await().atMost(WAIT)).isZero();
+
+        java.util.Set<String> usageIds = new java.util.HashSet<>();
+        Response entries = redis.execute("XREVRANGE", RedisKeys.USAGE_STREAM, "+", "-", "COUNT", "2000");
+        for (Response entry : entries) {
+            Response fields = entry.get(1);
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                if (UsageEvent.FIELD.equals(fields.get(i).toString())) {
+                    UsageEvent e = mapper.readValue(fields.get(i + 1).toString(), UsageEvent.class);
+                    if (clientId.equals(e.requestId())) {
+                        usageIds.add(e.usageId());
+                    }
+                }
+            }
+        }
+        assertThat(usageIds).hasSize(50).doesNotContainNull();
+        String unsettled = RedisKeys.userSpend(key.userId());
+        assertThat(redis.hash(Long.class).hget(unsettled, LimitStore.UNSETTLED_TOTAL)).isEqualTo(50 * 2_500L);
     }
 
     @Test
@@ -199,11 +228,11 @@ class UsageRecorderTest {
         String rid = "req-" + UUID.randomUUID();
         String counterKey = RedisKeys.groupSpend(groupId, SpendPeriod.DAY.id(Instant.now()));
         UsageEvent event = new UsageEvent(1, rid, System.currentTimeMillis(), id(), userId, groupId, "m", null, null, null, 1, 1,
-                new BigDecimal("0.000007"), 200, 1, 3, null);
+                new BigDecimal("0.000007"), 200, 1, 3, null, rid);
         UsageStore.Batch batch = new UsageStore.Batch()
                 .counter(counterKey, 7, Instant.now().getEpochSecond() + 600)
                 .unsettled(userId, rid, 7)
-                .event(rid, UsageJson.write(event))
+                .event(event.usageId(), rid, UsageJson.write(event))
                 .seal("test-" + UUID.randomUUID(), 600, 1_000_000, 600_000);
         assertThat(store.write(batch).await().atMost(WAIT)).isTrue();
         assertThat(store.write(batch).await().atMost(WAIT)).as("second delivery recognised").isFalse();

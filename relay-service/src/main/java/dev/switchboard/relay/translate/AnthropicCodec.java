@@ -260,20 +260,23 @@ final class AnthropicCodec {
         return budget >= RequestSettings.MIN_THINKING_BUDGET ? budget : null;
     }
 
-    /** Neutral turns as Anthropic wants them: same-role neighbours merged, tool results first in a user turn. */
+    /**
+     * Neutral turns as Anthropic wants them: same-role neighbours merged, tool results first in a user turn, and
+     * turns left without any block (an empty text) skipped, since Anthropic refuses empty content.
+     */
     private static ArrayNode messages(List<Message> in) {
         ArrayNode out = Json.array();
         Role last = null;
         ArrayNode content = null;
         for (Message m : in) {
-            if (m.role() != last) {
-                last = m.role();
-                content = out.addObject().put("role", m.role() == Role.USER ? "user" : "assistant").putArray("content");
-            }
             for (Part part : m.parts()) {
                 ObjectNode block = block(part);
                 if (block == null) {
                     continue;
+                }
+                if (m.role() != last) {
+                    last = m.role();
+                    content = out.addObject().put("role", m.role() == Role.USER ? "user" : "assistant").putArray("content");
                 }
                 if (part instanceof Chat.ToolResult) {
                     int at = 0; // after the tool results already there, before any other block

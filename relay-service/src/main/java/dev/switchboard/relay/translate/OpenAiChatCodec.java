@@ -269,7 +269,9 @@ final class OpenAiChatCodec {
         }
         JsonNode parsed = Json.parse(text);
         if (parsed == null || !parsed.isObject()) {
-            throw new TranslationException(status, p, "'" + p + "' is not a JSON object");
+            throw new TranslationException(status, p,
+                    status == 400 ? TranslationException.INVALID : TranslationException.UPSTREAM_INVALID,
+                    "'" + p + "' is not a JSON object");
         }
         return parsed;
     }

@@ -79,11 +79,11 @@ public final class Translator {
         });
     }
 
-    /** The error body for a refused request: as {@link #error}, the OpenAI one with {@code param} set. */
+    /** The error body for a refused request: as {@link #error} with the exception's code, OpenAI's with {@code param}. */
     public static String error(Wire clientWire, TranslationException e) {
         return Json.write(switch (clientWire) {
-            case OPENAI_CHAT -> Errors.openAiBody(e.status(), "unsupported_parameter", e.getMessage(), e.param());
-            case ANTHROPIC_MESSAGES -> Errors.anthropicBody(e.status(), null, e.getMessage());
+            case OPENAI_CHAT -> Errors.openAiBody(e.status(), e.code(), e.getMessage(), e.param());
+            case ANTHROPIC_MESSAGES -> Errors.anthropicBody(e.status(), e.code(), e.getMessage());
         });
     }
 

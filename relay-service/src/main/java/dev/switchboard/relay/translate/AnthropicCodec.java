@@ -11,55 +11,23 @@ import dev.switchboard.relay.translate.Chat.Part;
 import dev.switchboard.relay.translate.Chat.Role;
 import dev.switchboard.relay.translate.Chat.ToolChoiceKind;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Anthropic messages ⇄ the neutral form: requests and whole answers (streams: {@link FromAnthropicStream}, {@link ToAnthropicStream}). */
+/**
+ * Anthropic messages requests ⇄ the neutral form (answers: {@link AnthropicAnswers}; streams:
+ * {@link FromAnthropicStream}, {@link ToAnthropicStream}).
+ */
 final class AnthropicCodec {
 
     private static final String TARGET = "non-Anthropic";
     /** Anthropic's tool_use id alphabet; other ids (from OpenAI-compatible servers) are rewritten deterministically. */
     private static final Pattern NOT_ID = Pattern.compile("[^a-zA-Z0-9_-]");
 
-    static final Map<String, String> REFUSED = refused();
-    static final Map<String, String> DROPPED = dropped();
 
     private AnthropicCodec() {
     }
 
-    private static Map<String, String> refused() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("messages[].content[] document", "PDF / text documents");
-        m.put("messages[].content[] search_result", "search result blocks");
-        m.put("messages[].content[] server_tool_use / *_tool_result", "server-side tool history");
-        m.put("messages[].content[] image with source type file", "Files API references");
-        m.put("messages[].content[].content[] image", "images inside a tool_result");
-        m.put("tools[] with a type (server tools: web_search, bash, computer, text_editor, …)", "server tools");
-        m.put("mcp_servers", "remote MCP servers");
-        m.put("container", "code execution containers");
-        m.put("output_format", "structured outputs");
-        return Collections.unmodifiableMap(m);
-    }
-
-    private static Map<String, String> dropped() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("top_k", "sampling hint without equivalent");
-        m.put("service_tier", "billing tier of the Anthropic account");
-        m.put("metadata (except user_id)", "no equivalent; user_id is mapped to user");
-        m.put("cache_control (anywhere)", "prompt caching is automatic on OpenAI");
-        m.put("context_management", "server-side context editing");
-        m.put("messages[].content[] thinking / redacted_thinking", "earlier turns' reasoning: OpenAI takes none back");
-        m.put("messages[].content[].citations", "citation metadata");
-        m.put("messages[].content[] tool_result is_error", "OpenAI tool messages have no error flag");
-        m.put("thinking", "when the upstream model does not reason (otherwise mapped to reasoning_effort)");
-        m.put("tool_choice.disable_parallel_tool_use", "without tools");
-        return Collections.unmodifiableMap(m);
-    }
-
-    // ---------------------------------------------------------------- requests
 
     static Chat decodeRequest(ObjectNode b) {
         for (String f : List.of("mcp_servers", "container", "output_format")) {
@@ -89,13 +57,7 @@ final class AnthropicCodec {
         for (int i = 0; i < ms.size(); i++) {
             messages.add(decodeMessage(ms.get(i), "messages[" + i + "]"));
         }
-        Integer maxTokens = null;
-        if (Json.present(b, "max_tokens")) {
-            if (!b.get("max_tokens").canConvertToInt() || b.get("max_tokens").asInt() < 1) {
-                throw invalid("max_tokens", "'max_tokens' must be a positive integer");
-            }
-            maxTokens = b.get("max_tokens").asInt();
-        }
+        Integer maxTokens = Json.positiveInt(b, "max_tokens");
         List<String> stop = new ArrayList<>();
         JsonNode ss = b.get("stop_sequences");
         if (ss != null && ss.isArray()) {
@@ -108,19 +70,9 @@ final class AnthropicCodec {
         }
         JsonNode tc = b.get("tool_choice");
         Boolean parallel = tc != null && tc.path("disable_parallel_tool_use").asBoolean(false) ? Boolean.FALSE : null;
-        return new Chat(system, messages, maxTokens, number(b, "temperature"), number(b, "top_p"), stop, tools(b),
+        return new Chat(system, messages, maxTokens, Json.number(b, "temperature"), Json.number(b, "top_p"), stop, tools(b),
                 toolChoice(tc), parallel, Json.text(b.path("metadata").get("user_id")), budget, null,
                 b.path("stream").asBoolean(false));
-    }
-
-    private static Double number(ObjectNode b, String f) {
-        if (!Json.present(b, f)) {
-            return null;
-        }
-        if (!b.get(f).isNumber()) {
-            throw invalid(f, "'" + f + "' must be a number");
-        }
-        return b.get(f).asDouble();
     }
 
     private static List<Chat.Tool> tools(ObjectNode b) {
@@ -187,7 +139,7 @@ final class AnthropicCodec {
                 case "tool_result" -> parts.add(new Chat.ToolResult(block.path("tool_use_id").asText(""),
                         toolResultText(block.get("content"), bp + ".content")));
                 case "thinking", "redacted_thinking" -> {
-                    // dropped: OpenAI takes no reasoning back (see DROPPED)
+                    // dropped: OpenAI takes no reasoning back (see FieldLists)
                 }
                 case "document", "search_result", "server_tool_use", "web_search_tool_result",
                         "web_fetch_tool_result", "code_execution_tool_result", "mcp_tool_use", "mcp_tool_result",
@@ -308,20 +260,23 @@ final class AnthropicCodec {
         return budget >= RequestSettings.MIN_THINKING_BUDGET ? budget : null;
     }
 
-    /** Neutral turns as Anthropic wants them: same-role neighbours merged, tool results first in a user turn. */
+    /**
+     * Neutral turns as Anthropic wants them: same-role neighbours merged, tool results first in a user turn, and
+     * turns left without any block (an empty text) skipped, since Anthropic refuses empty content.
+     */
     private static ArrayNode messages(List<Message> in) {
         ArrayNode out = Json.array();
         Role last = null;
         ArrayNode content = null;
         for (Message m : in) {
-            if (m.role() != last) {
-                last = m.role();
-                content = out.addObject().put("role", m.role() == Role.USER ? "user" : "assistant").putArray("content");
-            }
             for (Part part : m.parts()) {
                 ObjectNode block = block(part);
                 if (block == null) {
                     continue;
+                }
+                if (m.role() != last) {
+                    last = m.role();
+                    content = out.addObject().put("role", m.role() == Role.USER ? "user" : "assistant").putArray("content");
                 }
                 if (part instanceof Chat.ToolResult) {
                     int at = 0; // after the tool results already there, before any other block
@@ -364,43 +319,5 @@ final class AnthropicCodec {
 
     static String toolId(String id) {
         return NOT_ID.matcher(id).replaceAll("_");
-    }
-
-    // ---------------------------------------------------------------- answers
-
-    static Reply decodeResponse(JsonNode r) {
-        List<Reply.Block> blocks = new ArrayList<>();
-        for (JsonNode block : r.path("content")) {
-            switch (block.path("type").asText("")) {
-                case "text" -> blocks.add(new Reply.Text(block.path("text").asText("")));
-                case "thinking" -> blocks.add(new Reply.Thinking(block.path("thinking").asText("")));
-                case "tool_use" -> blocks.add(new Reply.ToolCall(block.path("id").asText(""),
-                        block.path("name").asText(""), block.path("input").isObject() ? block.get("input") : Json.object()));
-                default -> {
-                    // redacted_thinking and server-tool blocks have no OpenAI form
-                }
-            }
-        }
-        return new Reply(r.path("id").asText(""), blocks, StopReason.fromAnthropic(Json.text(r.get("stop_reason"))),
-                Usage.fromAnthropic(r.get("usage")));
-    }
-
-    static ObjectNode encodeResponse(Reply r, String clientModel) {
-        ObjectNode b = Json.object();
-        b.put("id", r.id()).put("type", "message").put("role", "assistant").put("model", clientModel);
-        ArrayNode content = b.putArray("content");
-        for (Reply.Block block : r.blocks()) {
-            switch (block) {
-                case Reply.Thinking t -> content.addObject().put("type", "thinking").put("thinking", t.text())
-                        .put("signature", "");
-                case Reply.Text t -> content.addObject().put("type", "text").put("text", t.text());
-                case Reply.ToolCall call -> content.addObject().put("type", "tool_use").put("id", call.id())
-                        .put("name", call.name()).set("input", call.input());
-            }
-        }
-        b.put("stop_reason", r.stopReason().anthropic);
-        b.putNull("stop_sequence");
-        b.set("usage", r.usage().toAnthropic());
-        return b;
     }
 }

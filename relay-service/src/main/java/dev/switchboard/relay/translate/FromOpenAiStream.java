@@ -6,15 +6,20 @@ import java.util.Map;
 
 /**
  * Decodes an OpenAI chat completions stream (choice 0; {@code n > 1} is refused on the request). Tool calls are
- * keyed by their OpenAI {@code index} and numbered in order of appearance. Usage is set from any chunk with a
+ * keyed by their OpenAI {@code index} (a new id at a known index starts another call, for servers that send no
+ * index) and numbered in order of appearance. Usage is set from any chunk with a
  * {@code usage} object (with {@code include_usage} it comes in a usage-only chunk after the finish): the stream
  * closes on {@code [DONE]}, or on a usage object seen with or after the finish, whichever comes first.
  */
 final class FromOpenAiStream extends TranslatingStream {
 
-    /** OpenAI tool_calls index → tool number. */
-    private final Map<Integer, Integer> tools = new HashMap<>();
+    /** OpenAI tool_calls index → tool number and id. */
+    private final Map<Integer, Call> byIndex = new HashMap<>();
+
+    private record Call(int tool, String id) {
+    }
     private boolean refusal;
+    private int nextTool;
 
     FromOpenAiStream(StreamEncoder enc) {
         super(enc);
@@ -74,14 +79,16 @@ final class FromOpenAiStream extends TranslatingStream {
         for (int k = 0; k < calls.size(); k++) {
             JsonNode call = calls.get(k);
             int index = call.path("index").asInt(k);
-            Integer tool = tools.get(index);
-            if (tool == null) {
-                tool = tools.size();
-                tools.put(index, tool);
-                String id = Json.text(call.get("id"));
-                enc.toolStart(tool, id != null ? id : "call_" + tool + "_" + enc.settings.responseId(),
+            String id = Json.text(call.get("id"));
+            Call known = byIndex.get(index);
+            // a new index, or (servers that send no index) a new id at the same position: the next call
+            if (known == null || (id != null && !id.isEmpty() && known.id() != null && !id.equals(known.id()))) {
+                known = new Call(nextTool++, id);
+                byIndex.put(index, known);
+                enc.toolStart(known.tool(), id != null ? id : "call_" + known.tool() + "_" + enc.settings.responseId(),
                         call.path("function").path("name").asText(""), out);
             }
+            int tool = known.tool();
             String fragment = call.path("function").path("arguments").asText("");
             if (!fragment.isEmpty() && !enc.toolArguments(tool, fragment, out)) {
                 failed(new Errors.Neutral(502, "the upstream interleaved the arguments of parallel tool calls",

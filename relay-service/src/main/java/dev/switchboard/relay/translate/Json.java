@@ -51,4 +51,27 @@ final class Json {
         JsonNode v = body.get(field);
         return v != null && !v.isNull();
     }
+
+    /** A number field; null when absent or null. @throws TranslationException 400 when not a number */
+    static Double number(JsonNode body, String field) {
+        if (!present(body, field)) {
+            return null;
+        }
+        if (!body.get(field).isNumber()) {
+            throw TranslationException.invalid(field, "'" + field + "' must be a number");
+        }
+        return body.get(field).asDouble();
+    }
+
+    /** A positive integer field; null when absent or null. @throws TranslationException 400 otherwise */
+    static Integer positiveInt(JsonNode body, String field) {
+        if (!present(body, field)) {
+            return null;
+        }
+        JsonNode v = body.get(field);
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 1) {
+            throw TranslationException.invalid(field, "'" + field + "' must be a positive integer");
+        }
+        return v.asInt();
+    }
 }

@@ -11,66 +11,20 @@ import dev.switchboard.relay.translate.Chat.Part;
 import dev.switchboard.relay.translate.Chat.Role;
 import dev.switchboard.relay.translate.Chat.ToolChoiceKind;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-/** OpenAI chat completions ⇄ the neutral form: requests and whole answers (streams: {@link FromOpenAiStream}, {@link ToOpenAiStream}). */
+/**
+ * OpenAI chat completion requests ⇄ the neutral form (answers: {@link OpenAiChatAnswers}; streams:
+ * {@link FromOpenAiStream}, {@link ToOpenAiStream}).
+ */
 final class OpenAiChatCodec {
 
     private static final String TARGET = "non-OpenAI";
 
-    /** Fields refused (400) when an OpenAI chat request is served by another wire, with why. */
-    static final Map<String, String> REFUSED = refused();
-    /** Fields dropped without effect on the answer. Any field not listed anywhere is dropped too. */
-    static final Map<String, String> DROPPED = dropped();
 
     private OpenAiChatCodec() {
     }
 
-    private static Map<String, String> refused() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("n", "n > 1: several choices have no equivalent (n: 1 is accepted)");
-        m.put("logprobs", "logprobs: true / top_logprobs: token log probabilities are not reported");
-        m.put("top_logprobs", "see logprobs (0 or null accepted)");
-        m.put("logit_bias", "a non-empty token bias has no equivalent");
-        m.put("response_format", "json_object / json_schema have no equivalent ({type: text} accepted)");
-        m.put("audio", "audio output");
-        m.put("modalities", "anything but [\"text\"]");
-        m.put("web_search_options", "built-in web search");
-        m.put("functions", "legacy functions: use tools");
-        m.put("function_call", "legacy function_call: use tool_choice");
-        m.put("messages[].content[] input_audio / file", "audio and file inputs");
-        m.put("messages[] role function", "legacy function messages: use role tool");
-        m.put("messages[].function_call", "legacy assistant function_call: use tool_calls");
-        m.put("tools[] type other than function", "custom tools");
-        m.put("tool_choice {type: allowed_tools | custom}", "no equivalent");
-        return Collections.unmodifiableMap(m);
-    }
-
-    private static Map<String, String> dropped() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("frequency_penalty", "sampling hint without equivalent");
-        m.put("presence_penalty", "sampling hint without equivalent");
-        m.put("seed", "best-effort determinism, no equivalent");
-        m.put("store", "OpenAI stored completions");
-        m.put("metadata", "OpenAI stored-completion tags");
-        m.put("service_tier", "billing tier of the OpenAI account");
-        m.put("prediction", "latency optimisation only");
-        m.put("prompt_cache_key", "cache routing hint");
-        m.put("safety_identifier", "abuse monitoring id (user is mapped)");
-        m.put("verbosity", "soft length hint");
-        m.put("stream_options", "consumed by the relay (usage is always asked upstream)");
-        m.put("messages[].name", "participant names");
-        m.put("messages[].content[].image_url.detail", "image resolution hint");
-        m.put("messages[] assistant refusal / reasoning_content", "history fields without equivalent");
-        m.put("tools[].function.strict", "schema adherence flag");
-        m.put("reasoning_effort", "when the upstream model does not think (otherwise mapped to a thinking budget)");
-        return Collections.unmodifiableMap(m);
-    }
-
-    // ---------------------------------------------------------------- requests
 
     static Chat decodeRequest(ObjectNode b) {
         refuse(b);
@@ -83,17 +37,11 @@ final class OpenAiChatCodec {
         for (int i = 0; i < ms.size(); i++) {
             decodeMessage(ms.get(i), "messages[" + i + "]", system, messages);
         }
-        Integer maxTokens = null;
-        for (String f : List.of("max_completion_tokens", "max_tokens")) {
-            if (Json.present(b, f)) {
-                if (!b.get(f).canConvertToInt() || b.get(f).asInt() < 1) {
-                    throw invalid(f, "'" + f + "' must be a positive integer");
-                }
-                maxTokens = b.get(f).asInt();
-                break;
-            }
+        Integer maxTokens = Json.positiveInt(b, "max_completion_tokens");
+        if (maxTokens == null) {
+            maxTokens = Json.positiveInt(b, "max_tokens");
         }
-        return new Chat(system, messages, maxTokens, number(b, "temperature"), number(b, "top_p"), stop(b),
+        return new Chat(system, messages, maxTokens, Json.number(b, "temperature"), Json.number(b, "top_p"), stop(b),
                 tools(b), toolChoice(b), Json.present(b, "parallel_tool_calls") ? b.get("parallel_tool_calls").asBoolean() : null,
                 Json.text(b.get("user")), null, Json.text(b.get("reasoning_effort")), b.path("stream").asBoolean(false));
     }
@@ -128,16 +76,6 @@ final class OpenAiChatCodec {
                 }
             }
         }
-    }
-
-    private static Double number(ObjectNode b, String f) {
-        if (!Json.present(b, f)) {
-            return null;
-        }
-        if (!b.get(f).isNumber()) {
-            throw invalid(f, "'" + f + "' must be a number");
-        }
-        return b.get(f).asDouble();
     }
 
     private static List<String> stop(ObjectNode b) {
@@ -331,7 +269,9 @@ final class OpenAiChatCodec {
         }
         JsonNode parsed = Json.parse(text);
         if (parsed == null || !parsed.isObject()) {
-            throw new TranslationException(status, p, "'" + p + "' is not a JSON object");
+            throw new TranslationException(status, p,
+                    status == 400 ? TranslationException.INVALID : TranslationException.UPSTREAM_INVALID,
+                    "'" + p + "' is not a JSON object");
         }
         return parsed;
     }
@@ -454,76 +394,5 @@ final class OpenAiChatCodec {
         if (calls != null) {
             msg.set("tool_calls", calls);
         }
-    }
-
-    // ---------------------------------------------------------------- answers
-
-    static Reply decodeResponse(JsonNode r) {
-        JsonNode choice = r.path("choices").path(0);
-        JsonNode msg = choice.path("message");
-        List<Reply.Block> blocks = new ArrayList<>();
-        String reasoning = Json.text(msg.get("reasoning_content"));
-        if (reasoning == null) {
-            reasoning = Json.text(msg.get("reasoning"));
-        }
-        if (reasoning != null && !reasoning.isEmpty()) {
-            blocks.add(new Reply.Thinking(reasoning));
-        }
-        String content = Json.text(msg.get("content"));
-        if (content != null && !content.isEmpty()) {
-            blocks.add(new Reply.Text(content));
-        }
-        String refusal = Json.text(msg.get("refusal"));
-        if (refusal != null && !refusal.isEmpty()) {
-            blocks.add(new Reply.Text(refusal));
-        }
-        JsonNode calls = msg.path("tool_calls");
-        for (int k = 0; k < calls.size(); k++) {
-            JsonNode call = calls.get(k);
-            blocks.add(new Reply.ToolCall(call.path("id").asText(""), call.path("function").path("name").asText(""),
-                    arguments(call.path("function").path("arguments").asText(""),
-                            "choices[0].message.tool_calls[" + k + "].function.arguments", 502)));
-        }
-        StopReason stop = StopReason.fromOpenAi(Json.text(choice.get("finish_reason")));
-        if (refusal != null && !refusal.isEmpty()) {
-            stop = StopReason.REFUSAL;
-        }
-        return new Reply(r.path("id").asText(""), blocks, stop, Usage.fromOpenAi(r.get("usage")));
-    }
-
-    static ObjectNode encodeResponse(Reply r, String clientModel, long created) {
-        ObjectNode b = Json.object();
-        b.put("id", r.id()).put("object", "chat.completion").put("created", created).put("model", clientModel);
-        ObjectNode choice = b.putArray("choices").addObject().put("index", 0);
-        ObjectNode msg = choice.putObject("message").put("role", "assistant");
-        StringBuilder text = new StringBuilder();
-        StringBuilder thinking = new StringBuilder();
-        ArrayNode calls = Json.array();
-        for (Reply.Block block : r.blocks()) {
-            switch (block) {
-                case Reply.Text t -> text.append(t.text());
-                case Reply.Thinking t -> thinking.append(t.text());
-                case Reply.ToolCall call -> {
-                    ObjectNode tc = calls.addObject().put("id", call.id()).put("type", "function");
-                    tc.putObject("function").put("name", call.name()).put("arguments", Json.write(call.input()));
-                }
-            }
-        }
-        if (text.isEmpty() && !calls.isEmpty()) {
-            msg.putNull("content");
-        } else {
-            msg.put("content", text.toString());
-        }
-        if (!thinking.isEmpty()) {
-            msg.put("reasoning_content", thinking.toString());
-        }
-        if (!calls.isEmpty()) {
-            msg.set("tool_calls", calls);
-        }
-        msg.putNull("refusal");
-        choice.putNull("logprobs");
-        choice.put("finish_reason", r.stopReason().openAi);
-        b.set("usage", r.usage().toOpenAi());
-        return b;
     }
 }

@@ -40,12 +40,12 @@ public final class Translator {
     public static ObjectNode response(Wire from, Wire to, JsonNode upstreamJson, String clientModel) {
         distinct(from, to);
         Reply reply = switch (from) {
-            case OPENAI_CHAT -> OpenAiChatCodec.decodeResponse(upstreamJson);
-            case ANTHROPIC_MESSAGES -> AnthropicCodec.decodeResponse(upstreamJson);
+            case OPENAI_CHAT -> OpenAiChatAnswers.decodeResponse(upstreamJson);
+            case ANTHROPIC_MESSAGES -> AnthropicAnswers.decodeResponse(upstreamJson);
         };
         return switch (to) {
-            case OPENAI_CHAT -> OpenAiChatCodec.encodeResponse(reply, clientModel, System.currentTimeMillis() / 1000);
-            case ANTHROPIC_MESSAGES -> AnthropicCodec.encodeResponse(reply, clientModel);
+            case OPENAI_CHAT -> OpenAiChatAnswers.encodeResponse(reply, clientModel, System.currentTimeMillis() / 1000);
+            case ANTHROPIC_MESSAGES -> AnthropicAnswers.encodeResponse(reply, clientModel);
         };
     }
 
@@ -79,11 +79,11 @@ public final class Translator {
         });
     }
 
-    /** The error body for a refused request: as {@link #error}, the OpenAI one with {@code param} set. */
+    /** The error body for a refused request: as {@link #error} with the exception's code, OpenAI's with {@code param}. */
     public static String error(Wire clientWire, TranslationException e) {
         return Json.write(switch (clientWire) {
-            case OPENAI_CHAT -> Errors.openAiBody(e.status(), "unsupported_parameter", e.getMessage(), e.param());
-            case ANTHROPIC_MESSAGES -> Errors.anthropicBody(e.status(), null, e.getMessage());
+            case OPENAI_CHAT -> Errors.openAiBody(e.status(), e.code(), e.getMessage(), e.param());
+            case ANTHROPIC_MESSAGES -> Errors.anthropicBody(e.status(), e.code(), e.getMessage());
         });
     }
 
@@ -140,8 +140,8 @@ public final class Translator {
     public static Map<String, String> unsupportedFields(Wire from, Wire to) {
         distinct(from, to);
         return switch (from) {
-            case OPENAI_CHAT -> OpenAiChatCodec.REFUSED;
-            case ANTHROPIC_MESSAGES -> AnthropicCodec.REFUSED;
+            case OPENAI_CHAT -> FieldLists.OPENAI_REFUSED;
+            case ANTHROPIC_MESSAGES -> FieldLists.ANTHROPIC_REFUSED;
         };
     }
 
@@ -149,8 +149,8 @@ public final class Translator {
     public static Map<String, String> droppedFields(Wire from, Wire to) {
         distinct(from, to);
         return switch (from) {
-            case OPENAI_CHAT -> OpenAiChatCodec.DROPPED;
-            case ANTHROPIC_MESSAGES -> AnthropicCodec.DROPPED;
+            case OPENAI_CHAT -> FieldLists.OPENAI_DROPPED;
+            case ANTHROPIC_MESSAGES -> FieldLists.ANTHROPIC_DROPPED;
         };
     }
 

@@ -12,6 +12,14 @@
  * <h2>API the hop calls</h2>
  * <pre>{@code
  * enum Wire { OPENAI_CHAT, ANTHROPIC_MESSAGES }
+ * TranslationException extends RuntimeException: int status(), String param(), String code(), getMessage() client-safe
+ * record RequestSettings(String upstreamModel, int defaultMaxTokens, boolean streamUsage, boolean thinkingSupported,
+ *         int lowBudget, int mediumBudget, int highBudget)   // of(model), with…(), thinkingBudgetFor(effort), effortFor(budget)
+ * record StreamSettings(String clientModel, boolean includeUsage, String responseId, long created)
+ * record Usage(long inputTokens, long outputTokens, long cacheReadTokens, long cacheWriteTokens)
+ *         // promptTokensOpenAi(), totalTokens(), fromOpenAi(JsonNode), fromAnthropic(JsonNode), toOpenAi(), toAnthropic()
+ * interface Sink { void event(String name, String data); static String render(String name, String data); }
+ * interface StreamTranslator { onEvent(event, data, Sink); onEnd(Sink); sawFinish(); complete(); errored(); usage(); }
  * ObjectNode Translator.request(Wire from, Wire to, ObjectNode clientBody, RequestSettings s)  // throws TranslationException
  * ObjectNode Translator.response(Wire from, Wire to, JsonNode upstreamJson, String clientModel) // 502 TranslationException possible
  * Usage Translator.usage(Wire from, JsonNode upstreamJson)

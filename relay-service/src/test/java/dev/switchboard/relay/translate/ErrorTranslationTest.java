@@ -31,8 +31,13 @@ class ErrorTranslationTest {
         JsonNode body = parse(Translator.error(Wire.OPENAI_CHAT, e));
         assertThat(body.path("error").path("param").asText()).isEqualTo("n");
         assertThat(body.path("error").path("type").asText()).isEqualTo("invalid_request_error");
-        assertThat(parse(Translator.error(Wire.ANTHROPIC_MESSAGES, e)).path("error").path("type").asText())
-                .isEqualTo("invalid_request_error");
+        assertThat(body.path("error").path("code").asText()).isEqualTo("unsupported_parameter");
+        JsonNode anthropic = parse(Translator.error(Wire.ANTHROPIC_MESSAGES, e));
+        assertThat(anthropic.path("type").asText()).isEqualTo("error");
+        assertThat(anthropic.path("error").path("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(anthropic.path("error").path("message").asText())
+                .isEqualTo("'n' is not supported when the request is served by a non-OpenAI upstream");
+        assertThat(anthropic.path("error").path("code").asText()).isEqualTo("unsupported_parameter");
     }
 
     @Test

@@ -165,6 +165,20 @@ class RequestTranslationTest {
         }
 
         @Test
+        void aTurnLeftEmptyIsSkippedAndItsNeighboursMerged() {
+            JsonNode b = toAnthropic(json("{'model':'m','messages':[{'role':'user','content':'Hi'},"
+                    + "{'role':'assistant','content':''},{'role':'user','content':'Still there?'}]}"));
+            assertThat(b.path("messages")).isEqualTo(json("{'a':[{'role':'user','content':[{'type':'text','text':'Hi'},"
+                    + "{'type':'text','text':'Still there?'}]}]}").get("a"));
+        }
+
+        @Test
+        void aReasoningEffortWithoutABudgetMeansNoThinking() {
+            assertThat(toAnthropic(chat("'reasoning_effort':'minimal'"), TO_CLAUDE.withThinking(true)).has("thinking"))
+                    .isFalse();
+        }
+
+        @Test
         void nAboveOneIsRefused() {
             refusedToAnthropic(chat("'n':2"), "n");
         }

@@ -163,6 +163,16 @@ class StreamTranscriptTest {
         }
 
         @Test
+        void toolCallsWithoutAnIndexAreToldApartByTheirIds() {
+            check("tool-calls-without-index-told-apart-by-id");
+        }
+
+        @Test
+        void argumentsForAToolCallWhoseBlockWasClosedEndTheStreamWithAnError() {
+            check("interleaved-tool-call-fragments-end-the-stream-with-an-error");
+        }
+
+        @Test
         void aToolCallWithEmptyArgumentsGetsAnEmptyObject() {
             check("tool-call-with-empty-arguments");
         }

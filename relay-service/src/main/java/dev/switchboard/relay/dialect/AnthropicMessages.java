@@ -92,8 +92,10 @@ public final class AnthropicMessages implements Dialect {
 
     @Override
     public void readUsage(JsonNode usage, TokenCount into) {
-        if (usage.has("input_tokens")) {
-            into.prompt(Math.max(into.prompt(), usage.path("input_tokens").asLong(0)));
+        if (usage.has("input_tokens")) { // input_tokens excludes the cache: the prompt is all three, as a client of OpenAI sees it
+            long prompt = usage.path("input_tokens").asLong(0) + usage.path("cache_read_input_tokens").asLong(0)
+                    + usage.path("cache_creation_input_tokens").asLong(0);
+            into.prompt(Math.max(into.prompt(), prompt));
         }
         if (usage.has("output_tokens")) {
             into.completion(Math.max(into.completion(), usage.path("output_tokens").asLong(0)));

@@ -55,7 +55,7 @@ final class Translation {
             JsonNode node = Dialect.JSON.readTree(body.bytes());
             tree = (ObjectNode) node; // RequestBody.parse accepted one JSON object
         } catch (IOException e) {
-            throw new TranslationException(400, null, "Request body is not valid JSON");
+            throw new TranslationException(400, null, TranslationException.INVALID, "Request body is not valid JSON");
         }
         RequestSettings settings = RequestSettings.of(upstreamModel).withDefaultMaxTokens(defaultMaxTokens)
                 .withStreamUsage(streamUsage);
@@ -77,7 +77,7 @@ final class Translation {
         try {
             doc = Dialect.JSON.readTree(upstreamJson.getBytes());
         } catch (IOException e) {
-            throw new TranslationException(502, null, "The upstream answer is not valid JSON");
+            throw new TranslationException(502, null, TranslationException.UPSTREAM_INVALID, "The upstream answer is not valid JSON");
         }
         Usage usage = Translator.usage(upstream.translationWire(), doc);
         into.set(usage.promptTokensOpenAi(), usage.outputTokens());
@@ -108,7 +108,7 @@ final class Translation {
             JsonNode node = Dialect.JSON.readTree(body.bytes());
             return Buffer.buffer(Dialect.JSON.writeValueAsBytes(Translator.countTokensEstimate((ObjectNode) node)));
         } catch (IOException e) {
-            throw new TranslationException(400, null, "Request body is not valid JSON");
+            throw new TranslationException(400, null, TranslationException.INVALID, "Request body is not valid JSON");
         }
     }
 }

@@ -13,12 +13,26 @@ public final class ProblemShape {
     private ProblemShape() {
     }
 
+    /** {@link #violations(Map, int, String)} of a whole answer: also its status and content type. */
+    public static List<String> violations(int actualStatus, String contentType, Map<?, ?> body, int status,
+            String requestId) {
+        List<String> out = new ArrayList<>();
+        if (actualStatus != status) {
+            out.add("answered " + actualStatus + " instead of " + status);
+        }
+        if (contentType == null || !contentType.startsWith(Problem.MEDIA_TYPE)) {
+            out.add("content type " + contentType);
+        }
+        out.addAll(violations(body, status, requestId));
+        return out;
+    }
+
     /**
      * @param body the parsed JSON body
      * @param requestId the {@code x-request-id} the response carried
      * @return what differs from the contract; empty when the body is a conforming problem
      */
-    public static List<String> violations(Map<String, ?> body, int status, String requestId) {
+    public static List<String> violations(Map<?, ?> body, int status, String requestId) {
         List<String> out = new ArrayList<>();
         if (body == null) {
             return List.of("no JSON body");
@@ -52,7 +66,7 @@ public final class ProblemShape {
         return out;
     }
 
-    private static void expect(List<String> out, Map<String, ?> body, String member, String value) {
+    private static void expect(List<String> out, Map<?, ?> body, String member, String value) {
         if (!value.equals(body.get(member))) {
             out.add(member + " '" + body.get(member) + "' instead of '" + value + "'");
         }

@@ -62,6 +62,8 @@ class OpenApiTest {
         JsonPath doc = given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200).extract()
                 .jsonPath();
         Map<String, Map<String, Object>> paths = doc.getMap("paths");
+        assertThat(doc.getString("components.securitySchemes.bearer.scheme")).isEqualTo("bearer");
+        assertThat(doc.getMap("components.schemas.Problem.properties")).containsKey("errors");
         List<Op> ops = declaredOperations();
         assertThat(ops).hasSizeGreaterThan(20);
         List<String> problems = new ArrayList<>();
@@ -77,6 +79,10 @@ class OpenApiTest {
             Map<?, ?> responses = (Map<?, ?>) operation.get("responses");
             if (op.path.startsWith("/admin") && (responses == null || !responses.containsKey("401") || !responses.containsKey("403"))) {
                 problems.add(op + " does not document 401 and 403");
+            }
+            if (op.path.startsWith("/admin") && (operation.get("security") == null
+                    || !operation.get("security").toString().contains("bearer"))) {
+                problems.add(op + " does not require the bearer token");
             }
             if (op.path.startsWith("/internal") && (responses == null || !responses.containsKey("401") || !responses.containsKey("404"))) {
                 problems.add(op + " does not document 401 and 404");

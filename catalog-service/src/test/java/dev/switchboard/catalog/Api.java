@@ -53,6 +53,13 @@ public final class Api {
                 .extract().jsonPath().getLong("id");
     }
 
+    /** A new model of the provider; returns its name. */
+    public static String createModelName(long providerId) {
+        String name = unique("model");
+        createModel(providerId, name);
+        return name;
+    }
+
     public static long createKey(long providerId, String label, String secret) {
         return admin().body(Map.of("label", label, "secret", secret, "rpm", 60, "weight", 2))
                 .post("/admin/providers/" + providerId + "/keys").then().statusCode(201)

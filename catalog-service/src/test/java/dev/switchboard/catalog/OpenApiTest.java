@@ -66,6 +66,9 @@ class OpenApiTest {
     void everyPublicOperationIsDocumented() throws Exception {
         JsonNode doc = new ObjectMapper().readTree(given().get("/q/openapi?format=json").then().statusCode(200)
                 .extract().asString());
+        assertThat(doc.path("components").path("securitySchemes").path("bearer").path("scheme").asText())
+                .isEqualTo("bearer");
+        assertThat(doc.path("components").path("schemas").path("Problem").path("properties").has("errors")).isTrue();
         List<Op> ops = operations();
         assertThat(ops).hasSizeGreaterThanOrEqualTo(33);
         for (Op op : ops) {
@@ -77,7 +80,14 @@ class OpenApiTest {
             JsonNode responses = node.path("responses");
             assertThat(responses.has("401")).as("%s documents 401", what).isTrue();
             assertThat(responses.has("403")).as("%s documents 403", what).isTrue();
-            assertThat(responses.has("200") || responses.has("201")).as("%s documents success", what).isTrue();
+            assertThat(responses.has("200") || responses.has("201") || responses.has("204"))
+                    .as("%s documents success", what).isTrue();
+            if (op.method().equals("delete")) {
+                assertThat(responses.has("204")).as("%s answers 204", what).isTrue();
+            }
+            assertThat(responses.path("401").path("content").has("application/problem+json"))
+                    .as("%s 401 is a problem", what).isTrue();
+            assertThat(node.path("security").toString()).as("%s needs the bearer token", what).contains("bearer");
             if (op.path().contains("{")) {
                 assertThat(responses.has("404") || op.path().endsWith("snapshot")).as("%s documents 404", what).isTrue();
             }

@@ -165,7 +165,7 @@ class PublishTest {
         admin().body(Map.of("enabled", false)).patch("/admin/routes/" + routeId).then().statusCode(200);
         awaitSnapshot(s7.version(), s -> s.routes().stream().anyMatch(x -> x.id() == routeId && !x.enabled()));
 
-        admin().delete("/admin/providers/" + p + "?cascade=true").then().statusCode(200);
+        admin().delete("/admin/providers/" + p + "?cascade=true").then().statusCode(204);
         CatalogSnapshot s9 = awaitSnapshot(s7.version(), s -> provider(s, pname).isEmpty());
         // the route targets the cluster, which survives with its pool; only the model member went
         assertThat(s9.routes()).anyMatch(x -> x.id() == routeId);

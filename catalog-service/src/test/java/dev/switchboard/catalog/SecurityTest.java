@@ -161,7 +161,7 @@ class SecurityTest {
         admin().get("/admin/providers/" + id + "/keys/" + k).then().statusCode(200).body("last4", equalTo("6789"));
         admin().body(Map.of("weight", 5)).patch("/admin/providers/" + id + "/keys/" + k).then().statusCode(200)
                 .body("weight", equalTo(5));
-        admin().delete("/admin/providers/" + id + "/keys/" + k).then().statusCode(200);
+        admin().delete("/admin/providers/" + id + "/keys/" + k).then().statusCode(204);
         admin().get("/admin/providers/" + id + "/keys/" + k).then().statusCode(404);
 
         long m = Api.createModel(id, unique("crud-model"));
@@ -170,9 +170,9 @@ class SecurityTest {
                 .body("contextWindow", equalTo(128000));
         admin().body(Map.of("contextWindow", 1000)).patch("/admin/providers/" + id + "/models/" + m).then()
                 .statusCode(200).body("contextWindow", equalTo(1000));
-        admin().delete("/admin/providers/" + id + "/models/" + m).then().statusCode(200);
+        admin().delete("/admin/providers/" + id + "/models/" + m).then().statusCode(204);
 
-        admin().delete("/admin/providers/" + id).then().statusCode(200);
+        admin().delete("/admin/providers/" + id).then().statusCode(204);
         admin().get("/admin/providers/" + id).then().statusCode(404).contentType("application/problem+json");
     }
 
@@ -203,10 +203,10 @@ class SecurityTest {
         admin().body(Map.of("priority", 5)).patch("/admin/routes/" + r).then().statusCode(200)
                 .body("priority", equalTo(5));
 
-        admin().delete("/admin/routes/" + r).then().statusCode(200);
-        admin().delete("/admin/clusters/" + c).then().statusCode(200);
-        admin().delete("/admin/pools/" + poolId).then().statusCode(200);
-        admin().delete("/admin/providers/" + p).then().statusCode(200);
+        admin().delete("/admin/routes/" + r).then().statusCode(204);
+        admin().delete("/admin/clusters/" + c).then().statusCode(204);
+        admin().delete("/admin/pools/" + poolId).then().statusCode(204);
+        admin().delete("/admin/providers/" + p).then().statusCode(204);
     }
 
     @Test

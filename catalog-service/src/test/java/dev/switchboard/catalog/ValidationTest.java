@@ -132,7 +132,7 @@ class ValidationTest {
         Api.createCluster(cluster, List.of(Map.of("name", pool)));
         invalid(admin().body(Map.of("name", unique("c"), "members", List.of(Map.of("name", cluster))))
                 .post("/admin/clusters").then(), "members[0].name")
-                .body("errors[0].reason", containsString("cluster"));
+                .body("errors[0].message", containsString("cluster"));
         invalid(admin().body(Map.of("name", unique("c"), "members", List.of(Map.of("name", unique("ghost")))))
                 .post("/admin/clusters").then(), "members[0].name");
         invalid(admin().body(Map.of("name", unique("c"), "members", List.of(Map.of("kind", "pool", "name", model))))

@@ -1,7 +1,7 @@
 package dev.switchboard.contracts;
 
 /**
- * Every Redis key and channel name the services share (DESIGN.md, "Redis contract"). Nothing else
+ * Every Redis key and channel name the services share (docs/architecture.md, "Redis contract"). Nothing else
  * in the code base spells an {@code sb:} name.
  */
 public final class RedisKeys {

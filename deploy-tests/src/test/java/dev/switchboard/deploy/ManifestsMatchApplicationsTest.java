@@ -39,7 +39,7 @@ class ManifestsMatchApplicationsTest {
         ServiceApp app = ServiceApp.load(service);
         Container container = Overlay.container(Overlay.of(overlay).deployment(service), service);
 
-        assertThat(app.httpPort()).as("%s quarkus.http.port default vs DESIGN.md", service)
+        assertThat(app.httpPort()).as("%s quarkus.http.port default vs docs/architecture.md", service)
                 .isEqualTo(Overlay.SERVICES.get(service));
         int declared = Overlay.resolvePort(container, new IntOrString("http"));
         assertThat(declared).as("%s container port 'http'", service).isEqualTo(app.httpPort());

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** One rendered and strictly parsed kustomization. */
 record Overlay(String name, List<HasMetadata> objects) {
 
-    /** The services Switchboard deploys, with their ports from DESIGN.md's service table. */
+    /** The services Switchboard deploys, with their ports from the service table of docs/architecture.md. */
     static final Map<String, Integer> SERVICES = Map.of(
             "auth-service", 8081,
             "catalog-service", 8082,

@@ -1,5 +1,6 @@
 package dev.switchboard.auth.rest;
 
+import dev.switchboard.admin.Roles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.auth.service.ApiKeyService;
 import dev.switchboard.auth.service.ApiKeyView;
@@ -7,7 +8,6 @@ import dev.switchboard.auth.service.CreatedKey;
 import dev.switchboard.auth.service.Page;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -23,25 +23,24 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/admin/keys")
 @Tag(name = "API keys", description = "Tenant API keys; the secret is shown once, at create and rotate")
-@SecurityRequirement(name = "SecurityScheme")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
 public class ApiKeyResource {
 
-    @Inject
-    ApiKeyService keys;
+    private final ApiKeyService keys;
+
+    public ApiKeyResource(ApiKeyService keys) {
+        this.keys = keys;
+    }
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.VIEWER})
     @Operation(summary = "List keys ordered by id, optionally of one user and/or group; never shows secrets")
     @APIResponse(responseCode = "200", description = "One page of keys with the total")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-viewer or switchboard-admin")
     @APIResponse(responseCode = "422", description = "Bad paging parameters")
     public Page<ApiKeyView> list(@QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("50") int size, @QueryParam("userId") Long userId,
@@ -54,8 +53,6 @@ public class ApiKeyResource {
     @RolesAllowed({Roles.ADMIN, Roles.VIEWER})
     @Operation(summary = "Get a key (display prefix only)")
     @APIResponse(responseCode = "200", description = "The key")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-viewer or switchboard-admin")
     @APIResponse(responseCode = "404", description = "No such key")
     public ApiKeyView get(@PathParam("id") long id) {
         return keys.get(id);
@@ -67,8 +64,6 @@ public class ApiKeyResource {
     @Operation(summary = "Create a key; the answer carries the secret, shown this once")
     @APIResponse(responseCode = "201", description = "Created; body has key (the secret), apiKey, and warning when Redis could not be updated")
     @APIResponse(responseCode = "400", description = "Body is not JSON")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-admin")
     @APIResponse(responseCode = "422", description = "Invalid fields (CIDR, unknown user or group, ...), listed in errors")
     public Response create(JsonNode body) {
         CreatedKey created = keys.create(body);
@@ -82,8 +77,6 @@ public class ApiKeyResource {
     @Operation(summary = "Change the named fields of a key (JSON merge patch); status changes only through its actions")
     @APIResponse(responseCode = "200", description = "The updated key")
     @APIResponse(responseCode = "400", description = "Body is not JSON")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-admin")
     @APIResponse(responseCode = "404", description = "No such key")
     @APIResponse(responseCode = "422", description = "Invalid fields, listed in errors")
     @APIResponse(responseCode = "503", description = "Saved, but Redis could not be updated; run /admin/snapshots/rebuild")
@@ -96,8 +89,6 @@ public class ApiKeyResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Delete a key; its cache entry becomes negative at once")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-admin")
     @APIResponse(responseCode = "404", description = "No such key")
     @APIResponse(responseCode = "503", description = "Saved, but Redis could not be updated; run /admin/snapshots/rebuild")
     public void delete(@PathParam("id") long id) {
@@ -109,8 +100,6 @@ public class ApiKeyResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Issue a new key with the same settings and revoke this one; the answer carries the new secret")
     @APIResponse(responseCode = "201", description = "The new key; body has key (the secret), apiKey, and warning when Redis could not be updated")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-admin")
     @APIResponse(responseCode = "404", description = "No such key")
     @APIResponse(responseCode = "409", description = "The key is revoked")
     public Response rotate(@PathParam("id") long id) {
@@ -123,8 +112,6 @@ public class ApiKeyResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Enable a disabled key")
     @APIResponse(responseCode = "200", description = "The key, now active")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-admin")
     @APIResponse(responseCode = "404", description = "No such key")
     @APIResponse(responseCode = "409", description = "The key is revoked")
     @APIResponse(responseCode = "503", description = "Saved, but Redis could not be updated; run /admin/snapshots/rebuild")
@@ -137,8 +124,6 @@ public class ApiKeyResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Disable a key (reversible)")
     @APIResponse(responseCode = "200", description = "The key, now disabled")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-admin")
     @APIResponse(responseCode = "404", description = "No such key")
     @APIResponse(responseCode = "409", description = "The key is revoked")
     @APIResponse(responseCode = "503", description = "Saved, but Redis could not be updated; run /admin/snapshots/rebuild")
@@ -151,8 +136,6 @@ public class ApiKeyResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Revoke a key for good")
     @APIResponse(responseCode = "200", description = "The key, now revoked")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-admin")
     @APIResponse(responseCode = "404", description = "No such key")
     @APIResponse(responseCode = "503", description = "Saved, but Redis could not be updated; run /admin/snapshots/rebuild")
     public ApiKeyView revoke(@PathParam("id") long id) {

@@ -1,12 +1,12 @@
 package dev.switchboard.auth.rest;
 
+import dev.switchboard.admin.Roles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.auth.service.Page;
 import dev.switchboard.auth.service.GroupService;
 import dev.switchboard.auth.service.GroupView;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -22,25 +22,24 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/admin/groups")
 @Tag(name = "Groups", description = "Tenant groups, balances and concurrency limits")
-@SecurityRequirement(name = "SecurityScheme")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
 public class GroupResource {
 
-    @Inject
-    GroupService groups;
+    private final GroupService groups;
+
+    public GroupResource(GroupService groups) {
+        this.groups = groups;
+    }
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.VIEWER})
     @Operation(summary = "List groups ordered by id")
     @APIResponse(responseCode = "200", description = "One page of groups with the total")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-viewer or switchboard-admin")
     @APIResponse(responseCode = "422", description = "Bad paging parameters")
     public Page<GroupView> list(@QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("50") int size) {
@@ -52,8 +51,6 @@ public class GroupResource {
     @RolesAllowed({Roles.ADMIN, Roles.VIEWER})
     @Operation(summary = "Get a group")
     @APIResponse(responseCode = "200", description = "The group")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-viewer or switchboard-admin")
     @APIResponse(responseCode = "404", description = "No such group")
     public GroupView get(@PathParam("id") long id) {
         return groups.get(id);
@@ -65,8 +62,6 @@ public class GroupResource {
     @Operation(summary = "Create a group")
     @APIResponse(responseCode = "201", description = "Created")
     @APIResponse(responseCode = "400", description = "Body is not JSON")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-admin")
     @APIResponse(responseCode = "409", description = "Name already used")
     @APIResponse(responseCode = "422", description = "Invalid fields, listed in errors")
     public Response create(JsonNode body) {
@@ -81,8 +76,6 @@ public class GroupResource {
     @Operation(summary = "Change the named fields of a group (JSON merge patch); refreshes the snapshots of every key using it, also as a fallback")
     @APIResponse(responseCode = "200", description = "The updated group")
     @APIResponse(responseCode = "400", description = "Body is not JSON")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-admin")
     @APIResponse(responseCode = "404", description = "No such group")
     @APIResponse(responseCode = "409", description = "Name already used")
     @APIResponse(responseCode = "422", description = "Invalid fields, listed in errors")
@@ -96,8 +89,6 @@ public class GroupResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Delete a group without keys that no group falls back to")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-admin")
     @APIResponse(responseCode = "404", description = "No such group")
     @APIResponse(responseCode = "409", description = "Keys use the group or another group falls back to it")
     public void delete(@PathParam("id") long id) {

@@ -1,10 +1,10 @@
 package dev.switchboard.auth.rest;
 
+import dev.switchboard.admin.ApiProblem;
 import dev.switchboard.auth.config.AuthConfig;
 import dev.switchboard.auth.service.SnapshotService;
 import dev.switchboard.contracts.auth.AuthCacheEntry;
 import io.smallrye.common.annotation.Blocking;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -14,7 +14,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -34,10 +33,13 @@ public class InternalSnapshotResource {
 
     public static final String TOKEN_HEADER = "x-switchboard-service-token";
 
-    @Inject
-    SnapshotService snapshots;
-    @Inject
-    AuthConfig config;
+    private final SnapshotService snapshots;
+    private final AuthConfig config;
+
+    public InternalSnapshotResource(SnapshotService snapshots, AuthConfig config) {
+        this.snapshots = snapshots;
+        this.config = config;
+    }
 
     @GET
     @Path("{sha256}")
@@ -51,7 +53,7 @@ public class InternalSnapshotResource {
     public Response get(@PathParam("sha256") @Parameter(description = "lowercase hex SHA-256 of the tenant key") String sha256,
             @HeaderParam(TOKEN_HEADER) String token) {
         if (!tokenMatches(token)) {
-            return Problem.response(401, "Unauthorized", "missing or wrong " + TOKEN_HEADER, List.of());
+            throw new ApiProblem(401, "missing or wrong " + TOKEN_HEADER);
         }
         AuthCacheEntry entry = snapshots.lookup(sha256);
         return Response.status(entry.notFound() ? 404 : 200).type(MediaType.APPLICATION_JSON).entity(entry).build();

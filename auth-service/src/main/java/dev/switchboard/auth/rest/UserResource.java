@@ -1,12 +1,12 @@
 package dev.switchboard.auth.rest;
 
+import dev.switchboard.admin.Roles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.auth.service.Page;
 import dev.switchboard.auth.service.UserService;
 import dev.switchboard.auth.service.UserView;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -22,25 +22,24 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/admin/users")
 @Tag(name = "Users", description = "Tenant users, balances and concurrency limits")
-@SecurityRequirement(name = "SecurityScheme")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
 public class UserResource {
 
-    @Inject
-    UserService users;
+    private final UserService users;
+
+    public UserResource(UserService users) {
+        this.users = users;
+    }
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.VIEWER})
     @Operation(summary = "List users ordered by id")
     @APIResponse(responseCode = "200", description = "One page of users with the total")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-viewer or switchboard-admin")
     @APIResponse(responseCode = "422", description = "Bad paging parameters")
     public Page<UserView> list(@QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("50") int size) {
@@ -52,8 +51,6 @@ public class UserResource {
     @RolesAllowed({Roles.ADMIN, Roles.VIEWER})
     @Operation(summary = "Get a user")
     @APIResponse(responseCode = "200", description = "The user")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-viewer or switchboard-admin")
     @APIResponse(responseCode = "404", description = "No such user")
     public UserView get(@PathParam("id") long id) {
         return users.get(id);
@@ -65,8 +62,6 @@ public class UserResource {
     @Operation(summary = "Create a user")
     @APIResponse(responseCode = "201", description = "Created")
     @APIResponse(responseCode = "400", description = "Body is not JSON")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-admin")
     @APIResponse(responseCode = "409", description = "Email already used")
     @APIResponse(responseCode = "422", description = "Invalid fields, listed in errors")
     public Response create(JsonNode body) {
@@ -81,8 +76,6 @@ public class UserResource {
     @Operation(summary = "Change the named fields of a user (JSON merge patch); refreshes the user's key snapshots")
     @APIResponse(responseCode = "200", description = "The updated user")
     @APIResponse(responseCode = "400", description = "Body is not JSON")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-admin")
     @APIResponse(responseCode = "404", description = "No such user")
     @APIResponse(responseCode = "409", description = "Email already used")
     @APIResponse(responseCode = "422", description = "Invalid fields, listed in errors")
@@ -96,8 +89,6 @@ public class UserResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Delete a user without keys")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-admin")
     @APIResponse(responseCode = "404", description = "No such user")
     @APIResponse(responseCode = "409", description = "The user still owns keys")
     public void delete(@PathParam("id") long id) {

@@ -1,5 +1,6 @@
 package dev.switchboard.auth.service;
 
+import dev.switchboard.admin.FieldError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;

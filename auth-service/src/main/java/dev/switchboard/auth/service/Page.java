@@ -23,11 +23,7 @@ public record Page<T>(List<T> items, int page, int size, long total) {
 
     /** Checks paging parameters; a 422 names the bad one. */
     public static void check(int page, int size) {
-        if (page < 0) {
-            throw ProblemException.invalid("page", "must not be negative");
-        }
-        if (size < 1 || size > MAX_SIZE) {
-            throw ProblemException.invalid("size", "must be between 1 and " + MAX_SIZE);
-        }
+        dev.switchboard.admin.Paging.page(page);
+        dev.switchboard.admin.Paging.size(size, DEFAULT_SIZE, MAX_SIZE);
     }
 }

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Builds key snapshots from PostgreSQL rows (the relay's view of a key, DESIGN.md). */
+/** Builds key snapshots from PostgreSQL rows (the relay's view of a key, docs/architecture.md "Snapshots and their versioning"). */
 @ApplicationScoped
 public class SnapshotAssembler {
 

@@ -1,5 +1,6 @@
 package dev.switchboard.auth.service;
 
+import dev.switchboard.admin.FieldError;
 import dev.switchboard.auth.repository.UsageReportRepository;
 import dev.switchboard.auth.repository.UsageReportRepository.Row;
 import io.quarkus.narayana.jta.QuarkusTransaction;

@@ -59,7 +59,4 @@ public final class Views {
     public record PublishView(long version, int bytes) {
     }
 
-    /** @param removed references removed by a cascade */
-    public record DeletedView(long id, List<Reference> removed) {
-    }
 }

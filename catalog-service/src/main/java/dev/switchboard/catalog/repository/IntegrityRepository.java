@@ -1,6 +1,7 @@
 package dev.switchboard.catalog.repository;
 
-import dev.switchboard.catalog.api.ApiProblem;
+import dev.switchboard.admin.ApiProblem;
+import dev.switchboard.catalog.service.Conflicts;
 import dev.switchboard.catalog.api.Reference;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -64,7 +65,7 @@ public class IntegrityRepository {
     /** @throws ApiProblem 409 naming {@code name} when {@link #nameUser} finds a user */
     public void requireNameFree(String name, String kind, Long selfId, Long providerId) {
         nameUser(name, kind, selfId, providerId).ifPresent(user -> {
-            throw ApiProblem.nameTaken(name, user);
+            throw Conflicts.nameTaken(name, user);
         });
     }
 

@@ -1,13 +1,13 @@
 package dev.switchboard.catalog.rest;
 
-import dev.switchboard.catalog.api.ApiProblem;
+import dev.switchboard.admin.Roles;
+import dev.switchboard.admin.ApiProblem;
 import dev.switchboard.catalog.api.Views.PublishView;
 import dev.switchboard.catalog.api.Views.RotationView;
 import dev.switchboard.catalog.service.KeyService;
 import dev.switchboard.catalog.service.PublishService;
 import dev.switchboard.catalog.store.CatalogStore;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -24,22 +24,23 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class CatalogResource {
 
-    @Inject
-    CatalogStore store;
+    private final CatalogStore store;
 
-    @Inject
-    PublishService publisher;
+    private final PublishService publisher;
 
-    @Inject
-    KeyService keys;
+    private final KeyService keys;
+
+    public CatalogResource(CatalogStore store, PublishService publisher, KeyService keys) {
+        this.store = store;
+        this.publisher = publisher;
+        this.keys = keys;
+    }
 
     @GET
     @Path("/catalog/snapshot")
     @RolesAllowed({Roles.ADMIN, Roles.VIEWER})
     @Operation(summary = "The snapshot currently published in Redis (secrets as ciphertext only)")
     @APIResponse(responseCode = "200", description = "The CatalogSnapshot document as the relays read it")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Neither admin nor viewer")
     @APIResponse(responseCode = "404", description = "Nothing published yet (or Redis was flushed; the next heal re-publishes)")
     public Response snapshot() {
         String json = store.snapshot().orElseThrow(() -> ApiProblem.notFound("catalog snapshot", "in Redis"));
@@ -51,17 +52,13 @@ public class CatalogResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Build and publish the snapshot now (normally automatic after every change)")
     @APIResponse(responseCode = "200", description = "Published; the version and size in bytes")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Not an admin")
     @APIResponse(responseCode = "503", description = "PostgreSQL or Redis unavailable")
     public Response publish() {
         try {
             PublishView view = publisher.publishNow();
             return Response.ok(view).build();
         } catch (SQLException | RuntimeException e) {
-            return Response.status(503).type(ProblemMappers.PROBLEM_JSON)
-                    .entity(ProblemMappers.base(503, "Service unavailable", "the catalog could not be published"))
-                    .build();
+            throw ApiProblem.unavailable("the catalog could not be published");
         }
     }
 
@@ -70,8 +67,6 @@ public class CatalogResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Re-seal every provider secret sealed with a non-active data key")
     @APIResponse(responseCode = "200", description = "The active data key id and how many secrets were re-sealed")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Not an admin")
     public RotationView rotate() {
         return keys.rotateEncryption();
     }

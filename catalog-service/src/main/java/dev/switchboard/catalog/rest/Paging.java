@@ -1,34 +1,23 @@
 package dev.switchboard.catalog.rest;
 
-import dev.switchboard.catalog.api.ApiProblem;
 import dev.switchboard.catalog.config.CatalogConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
-/** Validates {@code ?page=&size=} of list endpoints. */
+/** {@code ?page=&size=} of the list endpoints: the kit's rule with this service's default and maximum size. */
 @ApplicationScoped
 public class Paging {
 
-    @Inject
-    CatalogConfig config;
+    private final CatalogConfig config;
+
+    public Paging(CatalogConfig config) {
+        this.config = config;
+    }
 
     public int page(Integer page) {
-        if (page == null) {
-            return 0;
-        }
-        if (page < 0) {
-            throw ApiProblem.invalid("page", "must be 0 or greater");
-        }
-        return page;
+        return dev.switchboard.admin.Paging.page(page);
     }
 
     public int size(Integer size) {
-        if (size == null) {
-            return config.paging().defaultSize();
-        }
-        if (size < 1 || size > config.paging().maxSize()) {
-            throw ApiProblem.invalid("size", "must be between 1 and " + config.paging().maxSize());
-        }
-        return size;
+        return dev.switchboard.admin.Paging.size(size, config.paging().defaultSize(), config.paging().maxSize());
     }
 }

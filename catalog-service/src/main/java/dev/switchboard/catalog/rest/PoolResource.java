@@ -1,10 +1,10 @@
 package dev.switchboard.catalog.rest;
 
+import dev.switchboard.admin.Roles;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.catalog.api.Page;
+import dev.switchboard.admin.Page;
 import dev.switchboard.catalog.api.Views.*;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -28,18 +28,19 @@ import dev.switchboard.catalog.service.PoolService;
 @Consumes(MediaType.APPLICATION_JSON)
 public class PoolResource {
 
-    @Inject
-    PoolService service;
+    private final PoolService service;
 
-    @Inject
-    Paging paging;
+    private final Paging paging;
+
+    public PoolResource(PoolService service, Paging paging) {
+        this.service = service;
+        this.paging = paging;
+    }
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.VIEWER})
     @Operation(summary = "List pools (paged, by id)")
     @APIResponse(responseCode = "200", description = "A page")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Neither admin nor viewer")
     @APIResponse(responseCode = "422", description = "Invalid page or size")
     public Page<PoolView> list(@QueryParam("page") Integer page, @QueryParam("size") Integer size) {
         return service.list(paging.page(page), paging.size(size));
@@ -50,8 +51,6 @@ public class PoolResource {
     @RolesAllowed({Roles.ADMIN, Roles.VIEWER})
     @Operation(summary = "Get one")
     @APIResponse(responseCode = "200", description = "Found")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Neither admin nor viewer")
     @APIResponse(responseCode = "404", description = "Not found")
     public PoolView get(@PathParam("id") long id) {
         return service.get(id);
@@ -62,8 +61,6 @@ public class PoolResource {
     @Operation(summary = "Create", description = "Fields: name, strategy (priority|round_robin|weighted|quota_aware), enabled, members [{provider or providerId, model, priority (lower first), weight (> 0), enabled}] (at least one)")
     @APIResponse(responseCode = "201", description = "Created")
     @APIResponse(responseCode = "400", description = "Body is not a JSON object")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Not an admin")
     @APIResponse(responseCode = "409", description = "Name used by a model or cluster")
     @APIResponse(responseCode = "422", description = "Validation failed; errors name each field")
     public Response create(JsonNode body) {
@@ -77,8 +74,6 @@ public class PoolResource {
     @Operation(summary = "Change named fields (others keep their values)")
     @APIResponse(responseCode = "200", description = "Updated")
     @APIResponse(responseCode = "400", description = "Body is not a JSON object")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Not an admin")
     @APIResponse(responseCode = "404", description = "Not found")
     @APIResponse(responseCode = "409", description = "Name used by a model or cluster")
     @APIResponse(responseCode = "422", description = "Validation failed; errors name each field")
@@ -90,12 +85,10 @@ public class PoolResource {
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Delete a pool", description = "409 lists clusters and routes using it; ?cascade=true removes them")
-    @APIResponse(responseCode = "200", description = "Deleted; lists the references removed by a cascade")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Not an admin")
+    @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "Not found")
     @APIResponse(responseCode = "409", description = "Still referenced (references listed)")
-    public DeletedView delete(@PathParam("id") long id, @QueryParam("cascade") boolean cascade) {
-        return service.delete(id, cascade);
+    public void delete(@PathParam("id") long id, @QueryParam("cascade") boolean cascade) {
+        service.delete(id, cascade);
     }
 }

@@ -1,10 +1,10 @@
 package dev.switchboard.catalog.rest;
 
+import dev.switchboard.admin.Roles;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.catalog.api.Page;
+import dev.switchboard.admin.Page;
 import dev.switchboard.catalog.api.Views.*;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -28,18 +28,19 @@ import dev.switchboard.catalog.service.KeyService;
 @Consumes(MediaType.APPLICATION_JSON)
 public class ProviderKeyResource {
 
-    @Inject
-    KeyService service;
+    private final KeyService service;
 
-    @Inject
-    Paging paging;
+    private final Paging paging;
+
+    public ProviderKeyResource(KeyService service, Paging paging) {
+        this.service = service;
+        this.paging = paging;
+    }
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.VIEWER})
     @Operation(summary = "List the keys of a provider (paged, by id)")
     @APIResponse(responseCode = "200", description = "A page of keys, without secrets")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Neither admin nor viewer")
     @APIResponse(responseCode = "404", description = "No such provider")
     @APIResponse(responseCode = "422", description = "Invalid page or size")
     public Page<KeyView> list(@PathParam("providerId") long providerId, @QueryParam("page") Integer page,
@@ -52,8 +53,6 @@ public class ProviderKeyResource {
     @RolesAllowed({Roles.ADMIN, Roles.VIEWER})
     @Operation(summary = "Get a key (without its secret)")
     @APIResponse(responseCode = "200", description = "The key")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Neither admin nor viewer")
     @APIResponse(responseCode = "404", description = "No such provider or key")
     public KeyView get(@PathParam("providerId") long providerId, @PathParam("keyId") long keyId) {
         return service.get(providerId, keyId);
@@ -64,8 +63,6 @@ public class ProviderKeyResource {
     @Operation(summary = "Add a key", description = "Fields: label, secret (8..4096 characters), rpm, tpm, weight (> 0), enabled")
     @APIResponse(responseCode = "201", description = "Created; the response shows label and last4 only")
     @APIResponse(responseCode = "400", description = "Body is not a JSON object")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Not an admin")
     @APIResponse(responseCode = "404", description = "No such provider")
     @APIResponse(responseCode = "409", description = "Label already used on this provider")
     @APIResponse(responseCode = "422", description = "Validation failed; errors name each field")
@@ -81,8 +78,6 @@ public class ProviderKeyResource {
     @Operation(summary = "Change named fields of a key (a new secret replaces the old one)")
     @APIResponse(responseCode = "200", description = "Updated")
     @APIResponse(responseCode = "400", description = "Body is not a JSON object")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Not an admin")
     @APIResponse(responseCode = "404", description = "No such provider or key")
     @APIResponse(responseCode = "409", description = "Label already used on this provider")
     @APIResponse(responseCode = "422", description = "Validation failed; errors name each field")
@@ -94,11 +89,9 @@ public class ProviderKeyResource {
     @Path("/{keyId}")
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Delete a key")
-    @APIResponse(responseCode = "200", description = "Deleted")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Not an admin")
+    @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such provider or key")
-    public DeletedView delete(@PathParam("providerId") long providerId, @PathParam("keyId") long keyId) {
-        return service.delete(providerId, keyId);
+    public void delete(@PathParam("providerId") long providerId, @PathParam("keyId") long keyId) {
+        service.delete(providerId, keyId);
     }
 }

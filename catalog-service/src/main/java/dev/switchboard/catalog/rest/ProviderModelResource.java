@@ -1,10 +1,10 @@
 package dev.switchboard.catalog.rest;
 
+import dev.switchboard.admin.Roles;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.catalog.api.Page;
+import dev.switchboard.admin.Page;
 import dev.switchboard.catalog.api.Views.*;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -28,18 +28,19 @@ import dev.switchboard.catalog.service.ModelService;
 @Consumes(MediaType.APPLICATION_JSON)
 public class ProviderModelResource {
 
-    @Inject
-    ModelService service;
+    private final ModelService service;
 
-    @Inject
-    Paging paging;
+    private final Paging paging;
+
+    public ProviderModelResource(ModelService service, Paging paging) {
+        this.service = service;
+        this.paging = paging;
+    }
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.VIEWER})
     @Operation(summary = "List the models of a provider (paged, by id)")
     @APIResponse(responseCode = "200", description = "A page of models")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Neither admin nor viewer")
     @APIResponse(responseCode = "404", description = "No such provider")
     @APIResponse(responseCode = "422", description = "Invalid page or size")
     public Page<ModelView> list(@PathParam("providerId") long providerId, @QueryParam("page") Integer page,
@@ -52,8 +53,6 @@ public class ProviderModelResource {
     @RolesAllowed({Roles.ADMIN, Roles.VIEWER})
     @Operation(summary = "Get a model")
     @APIResponse(responseCode = "200", description = "The model")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Neither admin nor viewer")
     @APIResponse(responseCode = "404", description = "No such provider or model")
     public ModelView get(@PathParam("providerId") long providerId, @PathParam("modelId") long modelId) {
         return service.get(providerId, modelId);
@@ -65,8 +64,6 @@ public class ProviderModelResource {
             description = "Fields: name, upstreamName (defaults to name), contextWindow, inputPricePerMTok, outputPricePerMTok, enabled")
     @APIResponse(responseCode = "201", description = "Created")
     @APIResponse(responseCode = "400", description = "Body is not a JSON object")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Not an admin")
     @APIResponse(responseCode = "404", description = "No such provider")
     @APIResponse(responseCode = "409", description = "Name used by a pool or cluster, or already on this provider")
     @APIResponse(responseCode = "422", description = "Validation failed; errors name each field")
@@ -83,8 +80,6 @@ public class ProviderModelResource {
             description = "Renaming away a name that clusters still use answers 409 unless ?cascade=true")
     @APIResponse(responseCode = "200", description = "Updated")
     @APIResponse(responseCode = "400", description = "Body is not a JSON object")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Not an admin")
     @APIResponse(responseCode = "404", description = "No such provider or model")
     @APIResponse(responseCode = "409", description = "Name taken, or the old name is still referenced")
     @APIResponse(responseCode = "422", description = "Validation failed; errors name each field")
@@ -97,13 +92,11 @@ public class ProviderModelResource {
     @Path("/{modelId}")
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Delete a model", description = "409 lists pool and cluster members using it; ?cascade=true removes them")
-    @APIResponse(responseCode = "200", description = "Deleted; lists the references removed by a cascade")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Not an admin")
+    @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such provider or model")
     @APIResponse(responseCode = "409", description = "Still referenced (references listed)")
-    public DeletedView delete(@PathParam("providerId") long providerId, @PathParam("modelId") long modelId,
+    public void delete(@PathParam("providerId") long providerId, @PathParam("modelId") long modelId,
             @QueryParam("cascade") boolean cascade) {
-        return service.delete(providerId, modelId, cascade);
+        service.delete(providerId, modelId, cascade);
     }
 }

@@ -1,12 +1,11 @@
 package dev.switchboard.catalog.rest;
 
+import dev.switchboard.admin.Roles;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.catalog.api.Page;
-import dev.switchboard.catalog.api.Views.DeletedView;
+import dev.switchboard.admin.Page;
 import dev.switchboard.catalog.api.Views.ProviderView;
 import dev.switchboard.catalog.service.ProviderService;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -30,18 +29,19 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Consumes(MediaType.APPLICATION_JSON)
 public class ProviderResource {
 
-    @Inject
-    ProviderService service;
+    private final ProviderService service;
 
-    @Inject
-    Paging paging;
+    private final Paging paging;
+
+    public ProviderResource(ProviderService service, Paging paging) {
+        this.service = service;
+        this.paging = paging;
+    }
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.VIEWER})
     @Operation(summary = "List providers (paged, by id)")
     @APIResponse(responseCode = "200", description = "A page of providers")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Neither admin nor viewer")
     @APIResponse(responseCode = "422", description = "Invalid page or size")
     public Page<ProviderView> list(@QueryParam("page") Integer page, @QueryParam("size") Integer size) {
         return service.list(paging.page(page), paging.size(size));
@@ -52,8 +52,6 @@ public class ProviderResource {
     @RolesAllowed({Roles.ADMIN, Roles.VIEWER})
     @Operation(summary = "Get a provider")
     @APIResponse(responseCode = "200", description = "The provider")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Neither admin nor viewer")
     @APIResponse(responseCode = "404", description = "No such provider")
     public ProviderView get(@PathParam("id") long id) {
         return service.get(id);
@@ -68,8 +66,6 @@ public class ProviderResource {
     @RequestBody(description = "The provider")
     @APIResponse(responseCode = "201", description = "Created")
     @APIResponse(responseCode = "400", description = "Body is not a JSON object")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Not an admin")
     @APIResponse(responseCode = "409", description = "Name already used by another provider")
     @APIResponse(responseCode = "422", description = "Validation failed; errors name each field")
     public Response create(JsonNode body) {
@@ -83,8 +79,6 @@ public class ProviderResource {
     @Operation(summary = "Change named fields of a provider (others keep their values)")
     @APIResponse(responseCode = "200", description = "Updated")
     @APIResponse(responseCode = "400", description = "Body is not a JSON object")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Not an admin")
     @APIResponse(responseCode = "404", description = "No such provider")
     @APIResponse(responseCode = "409", description = "Name already used by another provider")
     @APIResponse(responseCode = "422", description = "Validation failed; errors name each field")
@@ -97,12 +91,10 @@ public class ProviderResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Delete a provider with its keys and models",
             description = "409 lists pool members, cluster members and routes that still need it; ?cascade=true removes them")
-    @APIResponse(responseCode = "200", description = "Deleted; lists the references removed by a cascade")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Not an admin")
+    @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such provider")
     @APIResponse(responseCode = "409", description = "Still referenced (references listed)")
-    public DeletedView delete(@PathParam("id") long id, @QueryParam("cascade") boolean cascade) {
-        return service.delete(id, cascade);
+    public void delete(@PathParam("id") long id, @QueryParam("cascade") boolean cascade) {
+        service.delete(id, cascade);
     }
 }

@@ -1,10 +1,10 @@
 package dev.switchboard.catalog.rest;
 
+import dev.switchboard.admin.Roles;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.catalog.api.Page;
+import dev.switchboard.admin.Page;
 import dev.switchboard.catalog.api.Views.*;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -28,18 +28,19 @@ import dev.switchboard.catalog.service.RouteService;
 @Consumes(MediaType.APPLICATION_JSON)
 public class RouteResource {
 
-    @Inject
-    RouteService service;
+    private final RouteService service;
 
-    @Inject
-    Paging paging;
+    private final Paging paging;
+
+    public RouteResource(RouteService service, Paging paging) {
+        this.service = service;
+        this.paging = paging;
+    }
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.VIEWER})
     @Operation(summary = "List model routes (paged, by id)")
     @APIResponse(responseCode = "200", description = "A page")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Neither admin nor viewer")
     @APIResponse(responseCode = "422", description = "Invalid page or size")
     public Page<RouteView> list(@QueryParam("page") Integer page, @QueryParam("size") Integer size) {
         return service.list(paging.page(page), paging.size(size));
@@ -50,8 +51,6 @@ public class RouteResource {
     @RolesAllowed({Roles.ADMIN, Roles.VIEWER})
     @Operation(summary = "Get one")
     @APIResponse(responseCode = "200", description = "Found")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Neither admin nor viewer")
     @APIResponse(responseCode = "404", description = "Not found")
     public RouteView get(@PathParam("id") long id) {
         return service.get(id);
@@ -62,8 +61,6 @@ public class RouteResource {
     @Operation(summary = "Create", description = "Fields: pattern (* wildcards, whole name, case-insensitive), targetKind (provider|pool|cluster), target (name), priority (lower wins, default 100), enabled")
     @APIResponse(responseCode = "201", description = "Created")
     @APIResponse(responseCode = "400", description = "Body is not a JSON object")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Not an admin")
     @APIResponse(responseCode = "409", description = "Conflicts with the current catalog")
     @APIResponse(responseCode = "422", description = "Validation failed; errors name each field")
     public Response create(JsonNode body) {
@@ -77,8 +74,6 @@ public class RouteResource {
     @Operation(summary = "Change named fields (others keep their values)")
     @APIResponse(responseCode = "200", description = "Updated")
     @APIResponse(responseCode = "400", description = "Body is not a JSON object")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Not an admin")
     @APIResponse(responseCode = "404", description = "Not found")
     @APIResponse(responseCode = "409", description = "Conflicts with the current catalog")
     @APIResponse(responseCode = "422", description = "Validation failed; errors name each field")
@@ -90,11 +85,9 @@ public class RouteResource {
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Delete a route")
-    @APIResponse(responseCode = "200", description = "Deleted")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Not an admin")
+    @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "Not found")
-    public DeletedView delete(@PathParam("id") long id) {
-        return service.delete(id);
+    public void delete(@PathParam("id") long id) {
+        service.delete(id);
     }
 }

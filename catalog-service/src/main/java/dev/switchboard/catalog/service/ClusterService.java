@@ -1,12 +1,11 @@
 package dev.switchboard.catalog.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.catalog.api.ApiProblem;
-import dev.switchboard.catalog.api.Page;
+import dev.switchboard.admin.ApiProblem;
+import dev.switchboard.admin.Page;
 import dev.switchboard.catalog.api.Reference;
 import dev.switchboard.catalog.api.Views.ClusterMemberView;
 import dev.switchboard.catalog.api.Views.ClusterView;
-import dev.switchboard.catalog.api.Views.DeletedView;
 import dev.switchboard.catalog.entity.Cluster;
 import dev.switchboard.catalog.entity.ClusterMember;
 import dev.switchboard.catalog.entity.Model;
@@ -89,18 +88,17 @@ public class ClusterService {
     }
 
     @Transactional
-    public DeletedView delete(long id, boolean cascade) {
+    public void delete(long id, boolean cascade) {
         integrity.lockCatalog();
         Cluster c = find(id);
         List<Reference> refs = integrity.routesTo("cluster", id);
         if (!refs.isEmpty() && !cascade) {
-            throw ApiProblem.referenced("cluster '" + c.name + "'", refs);
+            throw Conflicts.referenced("cluster '" + c.name + "'", refs);
         }
         integrity.remove(refs);
         ClusterMember.delete("clusterId", id);
         c.delete();
         changed.fire(new CatalogChanged("cluster " + id + " deleted"));
-        return new DeletedView(id, refs);
     }
 
     private Cluster find(long id) {

@@ -1,8 +1,8 @@
 package dev.switchboard.catalog.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.catalog.api.ApiProblem;
-import dev.switchboard.catalog.api.FieldError;
+import dev.switchboard.admin.ApiProblem;
+import dev.switchboard.admin.FieldError;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -75,7 +75,7 @@ final class Fields {
 
     void throwIfErrors() {
         if (!errors.isEmpty()) {
-            throw ApiProblem.validation(errors);
+            throw ApiProblem.invalid(errors);
         }
     }
 

@@ -1,9 +1,8 @@
 package dev.switchboard.catalog.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.catalog.api.ApiProblem;
-import dev.switchboard.catalog.api.Page;
-import dev.switchboard.catalog.api.Views.DeletedView;
+import dev.switchboard.admin.ApiProblem;
+import dev.switchboard.admin.Page;
 import dev.switchboard.catalog.api.Views.KeyView;
 import dev.switchboard.catalog.api.Views.RotationView;
 import dev.switchboard.catalog.entity.ProviderKey;
@@ -80,11 +79,10 @@ public class KeyService {
     }
 
     @Transactional
-    public DeletedView delete(long providerId, long keyId) {
+    public void delete(long providerId, long keyId) {
         integrity.lockCatalog();
         find(providerId, keyId).delete();
         changed.fire(new CatalogChanged("provider key " + keyId + " deleted"));
-        return new DeletedView(keyId, List.of());
     }
 
     /** Re-seals every secret sealed with a data key other than the active one. */
@@ -158,7 +156,7 @@ public class KeyService {
                     .firstResultOptional()
                     .filter(other -> !other.id.equals(k.id))
                     .ifPresent(other -> {
-                        throw ApiProblem.nameTaken(wanted, "provider key " + other.id);
+                        throw Conflicts.nameTaken(wanted, "provider key " + other.id);
                     });
             k.label = wanted;
         }

@@ -1,10 +1,9 @@
 package dev.switchboard.catalog.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.catalog.api.ApiProblem;
-import dev.switchboard.catalog.api.Page;
+import dev.switchboard.admin.ApiProblem;
+import dev.switchboard.admin.Page;
 import dev.switchboard.catalog.api.Reference;
-import dev.switchboard.catalog.api.Views.DeletedView;
 import dev.switchboard.catalog.api.Views.ModelView;
 import dev.switchboard.catalog.entity.Model;
 import dev.switchboard.catalog.entity.Provider;
@@ -73,7 +72,7 @@ public class ModelService {
                 // the old name disappears from this provider: clusters naming only it would dangle
                 List<Reference> refs = integrity.clusterMembersOrphanedBy(List.of(modelId));
                 if (!refs.isEmpty() && !cascade) {
-                    throw ApiProblem.referenced("model name '" + m.name + "'", refs);
+                    throw Conflicts.referenced("model name '" + m.name + "'", refs);
                 }
                 integrity.remove(refs);
             }
@@ -84,19 +83,18 @@ public class ModelService {
     }
 
     @Transactional
-    public DeletedView delete(long providerId, long modelId, boolean cascade) {
+    public void delete(long providerId, long modelId, boolean cascade) {
         integrity.lockCatalog();
         Model m = find(providerId, modelId);
         List<Reference> refs = new ArrayList<>();
         refs.addAll(integrity.poolMembersOfModels(List.of(modelId)));
         refs.addAll(integrity.clusterMembersOrphanedBy(List.of(modelId)));
         if (!refs.isEmpty() && !cascade) {
-            throw ApiProblem.referenced("model '" + m.name + "'", refs);
+            throw Conflicts.referenced("model '" + m.name + "'", refs);
         }
         integrity.remove(refs);
         m.delete();
         changed.fire(new CatalogChanged("model " + modelId + " deleted"));
-        return new DeletedView(modelId, refs);
     }
 
     private Model find(long providerId, long modelId) {

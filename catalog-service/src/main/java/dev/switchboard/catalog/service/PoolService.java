@@ -1,10 +1,9 @@
 package dev.switchboard.catalog.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.catalog.api.ApiProblem;
-import dev.switchboard.catalog.api.Page;
+import dev.switchboard.admin.ApiProblem;
+import dev.switchboard.admin.Page;
 import dev.switchboard.catalog.api.Reference;
-import dev.switchboard.catalog.api.Views.DeletedView;
 import dev.switchboard.catalog.api.Views.PoolMemberView;
 import dev.switchboard.catalog.api.Views.PoolView;
 import dev.switchboard.catalog.entity.Model;
@@ -92,20 +91,19 @@ public class PoolService {
     }
 
     @Transactional
-    public DeletedView delete(long id, boolean cascade) {
+    public void delete(long id, boolean cascade) {
         integrity.lockCatalog();
         Pool p = find(id);
         List<Reference> refs = new ArrayList<>();
         refs.addAll(integrity.clusterMembersOfPool(id));
         refs.addAll(integrity.routesTo("pool", id));
         if (!refs.isEmpty() && !cascade) {
-            throw ApiProblem.referenced("pool '" + p.name + "'", refs);
+            throw Conflicts.referenced("pool '" + p.name + "'", refs);
         }
         integrity.remove(refs);
         PoolMember.delete("poolId", id);
         p.delete();
         changed.fire(new CatalogChanged("pool " + id + " deleted"));
-        return new DeletedView(id, refs);
     }
 
     private Pool find(long id) {

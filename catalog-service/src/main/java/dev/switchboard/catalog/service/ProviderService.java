@@ -1,10 +1,9 @@
 package dev.switchboard.catalog.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.catalog.api.ApiProblem;
-import dev.switchboard.catalog.api.Page;
+import dev.switchboard.admin.ApiProblem;
+import dev.switchboard.admin.Page;
 import dev.switchboard.catalog.api.Reference;
-import dev.switchboard.catalog.api.Views.DeletedView;
 import dev.switchboard.catalog.api.Views.ProviderView;
 import dev.switchboard.catalog.api.Views.TimeoutsView;
 import dev.switchboard.catalog.entity.FailoverRuleValue;
@@ -91,7 +90,7 @@ public class ProviderService {
     }
 
     @Transactional
-    public DeletedView delete(long id, boolean cascade) {
+    public void delete(long id, boolean cascade) {
         integrity.lockCatalog();
         Provider p = find(id);
         List<Long> modelIds = Model.<Model>list("providerId", id).stream().map(m -> m.id).toList();
@@ -100,14 +99,13 @@ public class ProviderService {
         refs.addAll(integrity.clusterMembersOrphanedBy(modelIds));
         refs.addAll(integrity.routesTo("provider", id));
         if (!refs.isEmpty() && !cascade) {
-            throw ApiProblem.referenced("provider '" + p.name + "'", refs);
+            throw Conflicts.referenced("provider '" + p.name + "'", refs);
         }
         integrity.remove(refs);
         ProviderKey.delete("providerId", id);
         Model.delete("providerId", id);
         p.delete();
         changed.fire(new CatalogChanged("provider " + id + " deleted"));
-        return new DeletedView(id, refs);
     }
 
     Provider find(long id) {
@@ -191,7 +189,7 @@ public class ProviderService {
         if (newName != null && !newName.equals(p.name)) {
             String wanted = newName;
             Provider.findByName(wanted).filter(other -> !other.id.equals(p.id)).ifPresent(other -> {
-                throw ApiProblem.nameTaken(wanted, "provider " + other.id);
+                throw Conflicts.nameTaken(wanted, "provider " + other.id);
             });
             p.name = wanted;
         }

@@ -1,9 +1,8 @@
 package dev.switchboard.catalog.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.catalog.api.ApiProblem;
-import dev.switchboard.catalog.api.Page;
-import dev.switchboard.catalog.api.Views.DeletedView;
+import dev.switchboard.admin.ApiProblem;
+import dev.switchboard.admin.Page;
 import dev.switchboard.catalog.api.Views.RouteView;
 import dev.switchboard.catalog.entity.Cluster;
 import dev.switchboard.catalog.entity.Pool;
@@ -81,11 +80,10 @@ public class RouteService {
     }
 
     @Transactional
-    public DeletedView delete(long id) {
+    public void delete(long id) {
         integrity.lockCatalog();
         find(id).delete();
         changed.fire(new CatalogChanged("route " + id + " deleted"));
-        return new DeletedView(id, List.of());
     }
 
     private Route find(long id) {

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Picks the best pattern for a name among many, with the precedence of DESIGN.md: exact name &gt;
+ * Picks the best pattern for a name among many, with the precedence of docs/architecture.md "Resolution": exact name &gt;
  * longest literal prefix &gt; fewer wildcards &gt; priority (lower first) &gt; creation order.
  *
  * <p>Exact patterns sit in a hash map; wildcard patterns hang in a trie under their literal prefix.

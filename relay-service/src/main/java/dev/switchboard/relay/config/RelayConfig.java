@@ -21,7 +21,7 @@ public interface RelayConfig {
     /** Request handling limits. */
     Request request();
 
-    /** Failover knobs beyond the attempt budget (see the failover table in DESIGN.md). */
+    /** Failover knobs beyond the attempt budget (see the failover table in docs/architecture.md). */
     Failover failover();
 
     interface Failover {

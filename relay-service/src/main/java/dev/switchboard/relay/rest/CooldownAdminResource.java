@@ -1,5 +1,8 @@
 package dev.switchboard.relay.rest;
 
+import dev.switchboard.admin.ApiProblem;
+import dev.switchboard.admin.Problem;
+import dev.switchboard.admin.Roles;
 import dev.switchboard.relay.failover.CooldownService;
 import dev.switchboard.relay.routing.CooldownState;
 import dev.switchboard.relay.store.CooldownStore;
@@ -30,7 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Cooldowns", description = "Cluster-wide cooldowns of upstream keys, models and providers")
 public class CooldownAdminResource {
 
-    static final String PROBLEM_JSON = "application/problem+json";
+    static final String PROBLEM_JSON = Problem.MEDIA_TYPE;
 
     private final CooldownStore store;
     private final CooldownService cooldowns;
@@ -63,21 +66,15 @@ public class CooldownAdminResource {
         }
     }
 
-    /** RFC 9457 problem. */
-    public record Problem(String type, String title, int status, String detail) {
-    }
-
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @RolesAllowed({"switchboard-viewer", "switchboard-admin"})
+    @RolesAllowed({Roles.VIEWER, Roles.ADMIN})
     @Operation(summary = "List every cooldown in the cluster, cooling and half-open, earliest deadline first")
     @APIResponse(responseCode = "200", description = "Cooldowns",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(type = SchemaType.ARRAY, implementation = CooldownInfo.class)))
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-viewer or switchboard-admin")
     @APIResponse(responseCode = "503", description = "Redis unavailable",
-            content = @Content(mediaType = PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = PROBLEM_JSON, schema = @Schema(ref = "Problem")))
     public Uni<Response> list() {
         return store.list()
                 .map(all -> {
@@ -85,34 +82,31 @@ public class CooldownAdminResource {
                     List<CooldownInfo> out = all.stream().map(s -> CooldownInfo.of(s, now)).toList();
                     return Response.ok(out, MediaType.APPLICATION_JSON).build();
                 })
-                .onFailure().recoverWithItem(t -> problem(503, "Cooldowns unavailable",
+                .onFailure().transform(t -> ApiProblem.unavailable(
                         "Redis did not answer; the relays keep honouring the cooldowns they know."));
     }
 
     @DELETE
     @Path("{scope: .+}")
     @Produces({MediaType.APPLICATION_JSON, PROBLEM_JSON})
-    @RolesAllowed("switchboard-admin")
+    @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Clear one cooldown on every replica; the scope is available at once")
     @APIResponse(responseCode = "204", description = "Cleared")
-    @APIResponse(responseCode = "401", description = "No or invalid bearer token")
-    @APIResponse(responseCode = "403", description = "Token lacks switchboard-admin")
     @APIResponse(responseCode = "404", description = "No cooldown for this scope",
-            content = @Content(mediaType = PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = PROBLEM_JSON, schema = @Schema(ref = "Problem")))
     @APIResponse(responseCode = "503", description = "Redis unavailable",
-            content = @Content(mediaType = PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = PROBLEM_JSON, schema = @Schema(ref = "Problem")))
     public Uni<Response> clear(
             @Parameter(description = "Scope, e.g. key_model:12:gpt-4o, key:12, provider_model:3:gpt-4o, provider:3")
             @PathParam("scope") String scope) {
         return cooldowns.clear(scope)
-                .map(found -> found ? Response.noContent().build()
-                        : problem(404, "Cooldown not found", "No cooldown is set for this scope."))
-                .onFailure().recoverWithItem(t -> problem(503, "Cooldowns unavailable",
-                        "Redis did not answer; other replicas may still honour this cooldown."));
-    }
-
-    private static Response problem(int status, String title, String detail) {
-        return Response.status(status).type(PROBLEM_JSON).entity(new Problem("about:blank", title, status, detail))
-                .build();
+                .onFailure().transform(t -> ApiProblem.unavailable(
+                        "Redis did not answer; other replicas may still honour this cooldown."))
+                .map(found -> {
+                    if (!found) {
+                        throw ApiProblem.notFound("cooldown", scope);
+                    }
+                    return Response.noContent().build();
+                });
     }
 }

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Classifies a failed attempt once (DESIGN.md "Failover contract"). Operator rules of the provider are
+ * Classifies a failed attempt once (docs/architecture.md "Failover contract"). Operator rules of the provider are
  * checked first, in order, and the first match wins; then the default table:
  *
  * <pre>

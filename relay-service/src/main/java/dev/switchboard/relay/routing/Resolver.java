@@ -22,7 +22,7 @@ import java.util.function.ToIntFunction;
 import java.util.random.RandomGenerator;
 
 /**
- * Turns a requested model into an ordered candidate chain (DESIGN.md "Resolution"):
+ * Turns a requested model into an ordered candidate chain (docs/architecture.md "Resolution"):
  * <ol>
  * <li>requested model M;</li>
  * <li>group overlay: when the group's routing is enabled and a pattern matches M, its targets replace M;</li>

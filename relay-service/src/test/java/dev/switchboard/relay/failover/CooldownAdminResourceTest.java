@@ -120,7 +120,7 @@ class CooldownAdminResourceTest {
         given().auth().oauth2(OidcTestServer.token("switchboard-admin"))
                 .when().delete("/admin/cooldowns/" + scope())
                 .then().statusCode(404).contentType("application/problem+json")
-                .body("status", equalTo(404)).body("title", equalTo("Cooldown not found"));
+                .body("status", equalTo(404)).body("title", equalTo("Not Found"));
     }
 
     @Test

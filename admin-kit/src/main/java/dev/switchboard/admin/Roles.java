@@ -1,10 +1,10 @@
-package dev.switchboard.catalog.rest;
+package dev.switchboard.admin;
 
-/** OIDC roles of the management API (realm roles, claim set by {@code OIDC_ROLES_CLAIM}). */
+/** OIDC realm roles of the management APIs (claim path {@code OIDC_ROLES_CLAIM}). */
 public final class Roles {
-    /** Read and write. */
+    /** Reads and writes. */
     public static final String ADMIN = "switchboard-admin";
-    /** Read only. */
+    /** Reads only. */
     public static final String VIEWER = "switchboard-viewer";
 
     private Roles() {

@@ -66,6 +66,7 @@ class ResilienceTest extends RelayTestBase {
                 List.of(), List.of()));
         assertThat(chat(plain).statusCode()).isEqualTo(200);
         assertThat(chat(metered).statusCode()).isEqualTo(200);
+        assertThat(given().when().get("/q/health/ready").statusCode()).isEqualTo(200);
     }
 
     @AfterEach
@@ -83,8 +84,13 @@ class ResilienceTest extends RelayTestBase {
 
     /** Status counts and latencies of {@code n} requests alternating between the two tenants. */
     private Figures run(int n) {
+        return run(n, Long.MAX_VALUE);
+    }
+
+    /** At most {@code n} requests, none started after {@code untilNanos}. */
+    private Figures run(int n, long untilNanos) {
         Figures f = new Figures();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n && System.nanoTime() < untilNanos; i++) {
             long t0 = System.nanoTime();
             int status = chat(i % 2 == 0 ? plain : metered).statusCode();
             f.add(status, (System.nanoTime() - t0) / 1_000_000);
@@ -121,20 +127,23 @@ class ResilienceTest extends RelayTestBase {
 
     @Test
     void redisPausedLeavesTheRelayReadyAndCachedTenantsServedFast() {
+        Figures baseline = run(30);
         Fixture.sleep(1_100); // both tenants' L1 entries are past their freshness: the next request asks Redis
-        PrivateRedis.pause(6_000);
+        PrivateRedis.pause(8_000);
         long pausedAt = System.nanoTime();
         int[] ready = new int[1];
         long readyMs = readyMillis(ready);
-        Figures f = run(60);
+        Figures f = run(200, pausedAt + 5_000_000_000L);
         long readyAgainMs = readyMillis(ready);
-        System.out.printf("resilience redis-paused: %s readiness=%d in %d/%d ms%n", f, ready[0], readyMs, readyAgainMs);
+        System.out.printf("resilience redis-paused: %s readiness=%d in %d/%d ms; unpaused baseline %s%n", f, ready[0],
+                readyMs, readyAgainMs, baseline);
 
         assertThat(ready[0]).isEqualTo(200);
         assertThat(Math.max(readyMs, readyAgainMs)).isLessThan(1_000);
         assertThat(f.statuses).containsOnlyKeys(200);
-        assertThat(f.p99()).isLessThan(300);
-        assertThat((System.nanoTime() - pausedAt) / 1_000_000).as("measured while Redis was paused").isLessThan(6_000);
+        // 300 ms over what the same machine gives without the pause (the build hosts are shared and loaded)
+        assertThat(f.p99()).isLessThan(300 + baseline.p99());
+        assertThat((System.nanoTime() - pausedAt) / 1_000_000).as("measured while Redis was paused").isLessThan(8_000);
 
         PrivateRedis.unpause();
         Fixture.sleep(1_200); // past limits.redis-retry-interval: admissions ask Redis again

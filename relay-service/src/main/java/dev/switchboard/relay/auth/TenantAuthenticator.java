@@ -133,6 +133,13 @@ public class TenantAuthenticator {
      * it in the background: a hung Redis must not hold the requests of tenants the relay already knows.
      */
     private Uni<AuthCache.Cached> load(String sha) {
+        if (store.knownDown()) {
+            AuthCache.Cached stale = cache.stale(sha);
+            if (stale != null) {
+                refreshInBackground(sha);
+                return Uni.createFrom().item(stale);
+            }
+        }
         return store.get(sha)
                 .onItemOrFailure().transformToUni((entry, err) -> {
                     if (entry != null) {

@@ -30,13 +30,10 @@ public class AuthStore {
 
     /**
      * The cache entry of a key hash, or null when Redis holds none. On the request path, so bounded: fails
-     * at once while {@link RedisStatus} knows Redis down, and after {@code switchboard.redis.timeout} when
-     * Redis does not answer (a hung Redis would otherwise hold the request until it answers, however long).
+     * after {@code switchboard.redis.timeout} when Redis does not answer (a hung Redis would otherwise hold
+     * the request until it answers, however long).
      */
     public Uni<AuthCacheEntry> get(String sha256Hex) {
-        if (!status.up()) {
-            return Uni.createFrom().failure(new RedisUnavailableException());
-        }
         return values.get(RedisKeys.authKey(sha256Hex))
                 .ifNoItem().after(status.timeout()).failWith(() -> {
                     status.markDown("auth snapshot read timed out");
@@ -45,7 +42,12 @@ public class AuthStore {
                 .map(json -> json == null ? null : parse(json, AuthCacheEntry.class));
     }
 
-    /** Redis is known down or did not answer within its timeout. */
+    /** The background probe or a request-path call found Redis unreachable: callers with a fallback use it at once. */
+    public boolean knownDown() {
+        return !status.up();
+    }
+
+    /** Redis did not answer within its timeout. */
     public static final class RedisUnavailableException extends RuntimeException {
         RedisUnavailableException() {
             super("Redis unavailable", null, false, false);

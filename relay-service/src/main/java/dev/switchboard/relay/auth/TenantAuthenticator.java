@@ -127,10 +127,31 @@ public class TenantAuthenticator {
         return load(sha).map(c -> check(c, client));
     }
 
+    /**
+     * Redis, then auth-service. When Redis fails or does not answer in time and this replica still holds an
+     * entry for the key (however old, up to stale-ttl), that entry answers at once and auth-service refreshes
+     * it in the background: a hung Redis must not hold the requests of tenants the relay already knows.
+     */
     private Uni<AuthCache.Cached> load(String sha) {
+        if (store.knownDown()) {
+            AuthCache.Cached stale = cache.stale(sha);
+            if (stale != null) {
+                refreshInBackground(sha);
+                return Uni.createFrom().item(stale);
+            }
+        }
         return store.get(sha)
-                .onFailure().recoverWithNull()
-                .chain(entry -> entry != null ? Uni.createFrom().item(entry) : authService.fetch(sha))
+                .onItemOrFailure().transformToUni((entry, err) -> {
+                    if (entry != null) {
+                        return Uni.createFrom().item(entry);
+                    }
+                    AuthCache.Cached stale = err == null ? null : cache.stale(sha);
+                    if (stale != null) {
+                        refreshInBackground(sha);
+                        return Uni.createFrom().item(stale.entry());
+                    }
+                    return authService.fetch(sha);
+                })
                 .map(entry -> {
                     AuthCache.Cached stale = cache.stale(sha);
                     if (stale != null && stale.entry() == entry) {
@@ -138,6 +159,22 @@ public class TenantAuthenticator {
                     }
                     return cache.put(sha, entry);
                 });
+    }
+
+    private final java.util.Set<String> refreshing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** One auth-service lookup per key at a time, its answer cached; failures leave the stale entry. */
+    private void refreshInBackground(String sha) {
+        if (!refreshing.add(sha)) {
+            return;
+        }
+        authService.fetch(sha).subscribe().with(entry -> {
+            refreshing.remove(sha);
+            AuthCache.Cached stale = cache.stale(sha);
+            if (stale == null || stale.entry() != entry) {
+                cache.put(sha, entry);
+            }
+        }, err -> refreshing.remove(sha));
     }
 
     private static ApiKeySnapshot check(AuthCache.Cached cached, String clientAddress) {

@@ -24,6 +24,19 @@ public interface RelayConfig {
     /** Failover knobs beyond the attempt budget (see the failover table in docs/architecture.md). */
     Failover failover();
 
+    /** How long the request path and readiness may wait on Redis. */
+    Redis redis();
+
+    interface Redis {
+        /** Longest a request-path Redis read (auth snapshot) or the background probe waits before Redis counts as down. */
+        @WithDefault("250ms")
+        Duration timeout();
+
+        /** Interval of the background PING that finds Redis down, and back. */
+        @WithDefault("500ms")
+        Duration probeInterval();
+    }
+
     interface Failover {
         /** Cap on Retry-After / x-ratelimit-reset-* hints of rate limits. */
         @WithDefault("15m")

@@ -97,6 +97,17 @@ public class LimitService {
         this.releaseTimer = vertx == null ? -1 : vertx.setPeriodic(RELEASE_EVERY_MS, id -> flushReleases());
     }
 
+    private volatile dev.switchboard.relay.store.RedisStatus redisStatus;
+
+    /**
+     * Redis known down (the background probe or another request-path call timed out): admissions decide
+     * locally at once instead of each paying {@code redis-timeout} after every {@code redis-retry-interval}.
+     */
+    @Inject
+    void redisStatus(dev.switchboard.relay.store.RedisStatus status) {
+        this.redisStatus = status;
+    }
+
     /** Released leases are given back to Redis in one pipeline at most this long after release(). */
     static final long RELEASE_EVERY_MS = 10;
 
@@ -143,6 +154,11 @@ public class LimitService {
         }
         long now = clock.getAsLong();
         if (now < skipRedisUntilMs) {
+            return Uni.createFrom().item(degraded(key, now));
+        }
+        dev.switchboard.relay.store.RedisStatus status = redisStatus;
+        if (status != null && !status.up()) {
+            noRedis("known down");
             return Uni.createFrom().item(degraded(key, now));
         }
         Instant at = Instant.ofEpochMilli(now);

@@ -19,21 +19,44 @@ public class AuthStore {
     private final ReactiveRedisDataSource redis;
     private final ReactiveValueCommands<String, String> values;
     private final ObjectMapper mapper;
+    private final RedisStatus status;
 
-    public AuthStore(ReactiveRedisDataSource redis, ObjectMapper mapper) {
+    public AuthStore(ReactiveRedisDataSource redis, ObjectMapper mapper, RedisStatus status) {
         this.redis = redis;
         this.values = redis.value(String.class, String.class);
         this.mapper = mapper;
+        this.status = status;
     }
 
-    /** The cache entry of a key hash, or null when Redis holds none. */
+    /**
+     * The cache entry of a key hash, or null when Redis holds none. On the request path, so bounded: fails
+     * after {@code switchboard.redis.timeout} when Redis does not answer (a hung Redis would otherwise hold
+     * the request until it answers, however long).
+     */
     public Uni<AuthCacheEntry> get(String sha256Hex) {
-        return values.get(RedisKeys.authKey(sha256Hex)).map(json -> json == null ? null : parse(json, AuthCacheEntry.class));
+        return values.get(RedisKeys.authKey(sha256Hex))
+                .ifNoItem().after(status.timeout()).failWith(() -> {
+                    status.markDown("auth snapshot read timed out");
+                    return new RedisUnavailableException();
+                })
+                .map(json -> json == null ? null : parse(json, AuthCacheEntry.class));
+    }
+
+    /** The background probe or a request-path call found Redis unreachable: callers with a fallback use it at once. */
+    public boolean knownDown() {
+        return !status.up();
+    }
+
+    /** Redis did not answer within its timeout. */
+    public static final class RedisUnavailableException extends RuntimeException {
+        RedisUnavailableException() {
+            super("Redis unavailable", null, false, false);
+        }
     }
 
     /** Current value of the invalidation counter (0 when absent). */
     public Uni<Long> epoch() {
-        return values.get(RedisKeys.AUTH_EPOCH).map(v -> v == null ? 0L : Long.parseLong(v.trim()));
+        return values.get(RedisKeys.AUTH_EPOCH).ifNoItem().after(status.timeout()).fail().map(v -> v == null ? 0L : Long.parseLong(v.trim()));
     }
 
     /** Invalidation messages; malformed ones are dropped by the caller's error handling. */

@@ -28,9 +28,11 @@ class HealthAndMetricsTest extends RelayTestBase {
     Vertx vertx;
     @Inject
     RelayConfig config;
+    @Inject
+    dev.switchboard.relay.store.RedisStatus redisStatus;
 
     @Test
-    void readyOnceRedisAnswersAndACatalogIsLoaded() {
+    void readyOnceACatalogIsLoaded() {
         fx.publish(List.of(), List.of(), List.of(), List.of());
         given().when().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'relay' }.data.catalogLoaded", equalTo(true));
@@ -40,7 +42,7 @@ class HealthAndMetricsTest extends RelayTestBase {
     @Test
     void notReadyBeforeTheFirstCatalogIsLoaded() {
         CatalogHolder empty = new CatalogHolder(catalogStore, vertx, config); // never started: nothing loaded
-        HealthCheckResponse r = new CatalogReadiness(empty, catalogStore).call().await().atMost(Duration.ofSeconds(5));
+        HealthCheckResponse r = new CatalogReadiness(empty, redisStatus).call();
         assertThat(r.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
         assertThat(r.getData().orElseThrow()).containsEntry("catalogLoaded", false).containsEntry("redis", "up");
     }

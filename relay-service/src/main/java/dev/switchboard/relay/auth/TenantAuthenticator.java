@@ -229,12 +229,16 @@ public class TenantAuthenticator {
      */
     String clientAddress(HttpServerRequest request) {
         String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        int hops = config.trustedProxyHops();
-        if (hops <= 0) {
-            return peer;
-        }
-        java.util.List<String> lines = request.headers().getAll("x-forwarded-for");
-        if (lines.isEmpty()) {
+        return clientAddress(peer, request.headers().getAll("x-forwarded-for"), config.trustedProxyHops());
+    }
+
+    /**
+     * The address the outermost trusted proxy saw: the {@code hops}-th entry from the right of the
+     * X-Forwarded-For lines read as one list. Fewer entries than trusted hops means the chain is not the
+     * one configured, so the peer address counts, never an entry the client may have written itself.
+     */
+    static String clientAddress(String peer, java.util.List<String> lines, int hops) {
+        if (hops <= 0 || lines == null || lines.isEmpty()) {
             return peer;
         }
         String xff = lines.size() == 1 ? lines.get(0) : String.join(",", lines);
@@ -242,8 +246,10 @@ public class TenantAuthenticator {
             return peer;
         }
         String[] parts = xff.split(",");
-        int index = Math.max(0, parts.length - hops);
-        String address = parts[index].trim();
+        if (parts.length < hops) {
+            return peer;
+        }
+        String address = parts[parts.length - hops].trim();
         return address.isEmpty() ? peer : address;
     }
 

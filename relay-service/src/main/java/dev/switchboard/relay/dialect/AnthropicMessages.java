@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.contracts.catalog.ProviderSnapshot;
 import dev.switchboard.relay.routing.RateLimits;
+import dev.switchboard.relay.translate.Translator;
 import dev.switchboard.relay.translate.Wire;
 import dev.switchboard.relay.upstream.RequestBody;
 import io.vertx.core.MultiMap;
@@ -141,15 +142,6 @@ public final class AnthropicMessages implements Dialect {
 
     @Override
     public String errorType(int status) {
-        return switch (status) {
-            case 401 -> "authentication_error";
-            case 402 -> "billing_error";
-            case 403 -> "permission_error";
-            case 404 -> "not_found_error";
-            case 413 -> "request_too_large";
-            case 429 -> "rate_limit_error";
-            case 529 -> "overloaded_error";
-            default -> status >= 500 ? "api_error" : "invalid_request_error";
-        };
+        return Translator.errorType(Wire.ANTHROPIC_MESSAGES, status);
     }
 }

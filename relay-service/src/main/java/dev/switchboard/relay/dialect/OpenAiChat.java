@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.contracts.catalog.ProviderSnapshot;
 import dev.switchboard.relay.routing.RateLimits;
+import dev.switchboard.relay.translate.Translator;
 import dev.switchboard.relay.translate.Wire;
 import dev.switchboard.relay.upstream.RequestBody;
 import io.vertx.core.MultiMap;
@@ -144,14 +145,6 @@ public final class OpenAiChat implements Dialect {
 
     @Override
     public String errorType(int status) {
-        return switch (status) {
-            case 401 -> "authentication_error";
-            case 402 -> "insufficient_quota";
-            case 403 -> "permission_error";
-            case 404 -> "invalid_request_error";
-            case 429 -> "rate_limit_error";
-            case 502, 503, 504 -> "upstream_error";
-            default -> status >= 500 ? "api_error" : "invalid_request_error";
-        };
+        return Translator.errorType(Wire.OPENAI_CHAT, status);
     }
 }

@@ -68,6 +68,14 @@ public final class Translator {
         };
     }
 
+    /** The error {@code type} a wire gives a status (one table for the relay's own errors and translated ones). */
+    public static String errorType(Wire wire, int status) {
+        return switch (wire) {
+            case OPENAI_CHAT -> Errors.openAiType(status);
+            case ANTHROPIC_MESSAGES -> Errors.anthropicType(status);
+        };
+    }
+
     /**
      * The relay's own error body in the client's dialect: OpenAI {@code {"error":{message,type,param,code}}},
      * Anthropic {@code {"type":"error","error":{type,message,code}}}; the type follows the status table.

@@ -102,7 +102,7 @@ class PublishTest {
                 .satisfies(m -> assertThat(m.prefill()).isNull());
         assertThat(ps.models()).filteredOn(m -> m.name().equals(noPrefill)).singleElement()
                 .satisfies(m -> assertThat(m.prefill()).isFalse());
-        admin().delete("/admin/providers/" + p + "?cascade=true").then().statusCode(200);
+        admin().delete("/admin/providers/" + p + "?cascade=true").then().statusCode(204);
     }
 
     @Test

@@ -72,6 +72,33 @@ class PublishTest {
     }
 
     @Test
+    void translationCanBeTurnedOffPerPoolAndPerClusterAndIsOnByDefault() throws Exception {
+        long v0 = storedVersion();
+        String pname = unique("pub-tr");
+        long p = Api.createProvider(pname);
+        String m = unique("pub-tr-m");
+        Api.createModel(p, m);
+        String pool = unique("pub-tr-pool");
+        long poolId = Api.createPool(pool, pname, m);
+        admin().get("/admin/pools/" + poolId).then().statusCode(200).body("translation", org.hamcrest.Matchers.equalTo(true));
+        admin().body(Map.of("translation", "no")).patch("/admin/pools/" + poolId).then().statusCode(422);
+        admin().body(Map.of("translation", false)).patch("/admin/pools/" + poolId).then().statusCode(200)
+                .body("translation", org.hamcrest.Matchers.equalTo(false));
+        String cluster = unique("pub-tr-cl");
+        long clusterId = admin().body(Map.of("name", cluster, "translation", false,
+                "members", java.util.List.of(Map.of("kind", "pool", "name", pool))))
+                .post("/admin/clusters").then().statusCode(201).body("translation", org.hamcrest.Matchers.equalTo(false))
+                .extract().jsonPath().getLong("id");
+
+        CatalogSnapshot s = awaitSnapshot(v0, x -> x.pools().stream().anyMatch(pp -> pp.name().equals(pool) && !pp.translates())
+                && x.clusters().stream().anyMatch(c -> c.name().equals(cluster) && !c.translates()));
+        assertThat(s.pools()).filteredOn(pp -> pp.name().equals(pool)).singleElement()
+                .satisfies(pp -> assertThat(pp.translation()).isFalse());
+        admin().delete("/admin/clusters/" + clusterId).then().statusCode(204);
+        admin().delete("/admin/providers/" + p + "?cascade=true").then().statusCode(204);
+    }
+
+    @Test
     void timeoutsPrefillAndSameCandidateRetryArePublishedWithTheirDefaults() throws Exception {
         long v0 = storedVersion();
         String pname = unique("pub-fo");

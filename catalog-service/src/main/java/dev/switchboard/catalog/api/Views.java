@@ -34,6 +34,7 @@ public final class Views {
     }
 
     public record PoolView(long id, String name, String strategy, boolean enabled, boolean sameCandidateRetry,
+            boolean translation,
             List<PoolMemberView> members) {
     }
 
@@ -41,7 +42,8 @@ public final class Views {
     public record ClusterMemberView(String kind, String name) {
     }
 
-    public record ClusterView(long id, String name, boolean enabled, List<ClusterMemberView> members) {
+    public record ClusterView(long id, String name, boolean enabled, boolean translation,
+            List<ClusterMemberView> members) {
     }
 
     /** @param hits requests the relays routed through this route (Redis counter) */

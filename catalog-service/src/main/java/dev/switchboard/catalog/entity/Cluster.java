@@ -19,4 +19,7 @@ public class Cluster extends PanacheEntityBase {
     public String name;
 
     public boolean enabled;
+
+    /** Candidates of the other wire protocol serve, translated. */
+    public boolean translation = true;
 }

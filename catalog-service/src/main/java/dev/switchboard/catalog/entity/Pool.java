@@ -25,4 +25,7 @@ public class Pool extends PanacheEntityBase {
 
     @Column(name = "same_candidate_retry")
     public boolean sameCandidateRetry = true;
+
+    /** Members of the other wire protocol serve, translated. */
+    public boolean translation = true;
 }

@@ -134,9 +134,9 @@ public class SnapshotRepository {
                 rs -> poolMembers.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new PoolSnapshot.Member(
                         rs.getLong(2), rs.getString(3), rs.getInt(4), rs.getInt(5), rs.getBoolean(6))));
         List<PoolSnapshot> pools = new ArrayList<>();
-        query(c, "select id, name, strategy, enabled, same_candidate_retry from catalog.pool order by id",
+        query(c, "select id, name, strategy, enabled, same_candidate_retry, translation from catalog.pool order by id",
                 rs -> pools.add(new PoolSnapshot(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
-                        poolMembers.get(rs.getLong(1)), rs.getBoolean(5))));
+                        poolMembers.get(rs.getLong(1)), rs.getBoolean(5), rs.getBoolean(6))));
 
         Map<Long, List<ClusterSnapshot.Member>> clusterMembers = new HashMap<>();
         query(c, """
@@ -148,9 +148,9 @@ public class SnapshotRepository {
                                 ? new ClusterSnapshot.Member(ClusterSnapshot.POOL, rs.getString(2))
                                 : new ClusterSnapshot.Member(ClusterSnapshot.MODEL, rs.getString(3))));
         List<ClusterSnapshot> clusters = new ArrayList<>();
-        query(c, "select id, name, enabled from catalog.cluster order by id",
+        query(c, "select id, name, enabled, translation from catalog.cluster order by id",
                 rs -> clusters.add(new ClusterSnapshot(rs.getLong(1), rs.getString(2), rs.getBoolean(3),
-                        clusterMembers.get(rs.getLong(1)))));
+                        clusterMembers.get(rs.getLong(1)), rs.getBoolean(4))));
 
         List<RouteSnapshot> routes = new ArrayList<>();
         query(c, """

@@ -31,7 +31,7 @@ import java.util.Set;
 @ApplicationScoped
 public class ClusterService {
 
-    static final Set<String> FIELDS = Set.of("name", "enabled", "members");
+    static final Set<String> FIELDS = Set.of("name", "enabled", "translation", "members");
     private static final Set<String> MEMBER_FIELDS = Set.of("kind", "name");
     private static final Set<String> KINDS = Set.of(ClusterSnapshot.POOL, ClusterSnapshot.MODEL);
     private static final int MAX_MEMBERS = 100;
@@ -118,6 +118,10 @@ public class ClusterService {
         if (f.has("enabled")) {
             Boolean e = f.bool("enabled");
             c.enabled = e == null ? c.enabled : e;
+        }
+        if (f.has("translation")) {
+            Boolean t = f.bool("translation");
+            c.translation = t == null ? c.translation : t;
         }
         List<ClusterMember> members = null;
         if (f.has("members")) {
@@ -219,6 +223,6 @@ public class ClusterService {
     }
 
     private static ClusterView view(Cluster c, Map<Long, List<ClusterMemberView>> members) {
-        return new ClusterView(c.id, c.name, c.enabled, members.getOrDefault(c.id, List.of()));
+        return new ClusterView(c.id, c.name, c.enabled, c.translation, members.getOrDefault(c.id, List.of()));
     }
 }

@@ -30,7 +30,7 @@ import java.util.Set;
 @ApplicationScoped
 public class PoolService {
 
-    static final Set<String> FIELDS = Set.of("name", "strategy", "enabled", "sameCandidateRetry", "members");
+    static final Set<String> FIELDS = Set.of("name", "strategy", "enabled", "sameCandidateRetry", "translation", "members");
     private static final Set<String> MEMBER_FIELDS = Set.of("provider", "providerId", "model", "priority",
             "weight", "enabled");
     static final Set<String> STRATEGIES = Set.of(PoolSnapshot.PRIORITY, PoolSnapshot.ROUND_ROBIN,
@@ -132,6 +132,10 @@ public class PoolService {
         if (f.has("sameCandidateRetry")) {
             Boolean r = f.bool("sameCandidateRetry");
             p.sameCandidateRetry = r == null ? p.sameCandidateRetry : r;
+        }
+        if (f.has("translation")) {
+            Boolean t = f.bool("translation");
+            p.translation = t == null ? p.translation : t;
         }
         List<PoolMember> members = null;
         if (f.has("members")) {
@@ -239,7 +243,7 @@ public class PoolService {
     }
 
     private static PoolView view(Pool p, Map<Long, List<PoolMemberView>> members) {
-        return new PoolView(p.id, p.name, p.strategy, p.enabled, p.sameCandidateRetry,
+        return new PoolView(p.id, p.name, p.strategy, p.enabled, p.sameCandidateRetry, p.translation,
                 members.getOrDefault(p.id, List.of()));
     }
 }

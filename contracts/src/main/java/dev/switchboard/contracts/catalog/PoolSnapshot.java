@@ -9,10 +9,11 @@ import java.util.List;
  * @param strategy priority | round_robin | weighted | quota_aware
  * @param sameCandidateRetry whether a failed attempt on a member may be retried once on that same member
  *        (short Retry-After, one-off 500/502/504, reset after the request was sent); null = on (the default)
+ * @param translation whether members speaking the other wire protocol serve, translated; null = on (the default)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PoolSnapshot(long id, String name, String strategy, boolean enabled, List<Member> members,
-        Boolean sameCandidateRetry) {
+        Boolean sameCandidateRetry, Boolean translation) {
 
     public static final String PRIORITY = "priority";
     public static final String ROUND_ROBIN = "round_robin";
@@ -23,9 +24,20 @@ public record PoolSnapshot(long id, String name, String strategy, boolean enable
         members = members == null ? List.of() : List.copyOf(members);
     }
 
-    /** A pool with the default retry setting (on). */
+    /** A pool with the default retry and translation settings (on). */
     public PoolSnapshot(long id, String name, String strategy, boolean enabled, List<Member> members) {
-        this(id, name, strategy, enabled, members, null);
+        this(id, name, strategy, enabled, members, null, null);
+    }
+
+    /** A pool with the default translation setting (on). */
+    public PoolSnapshot(long id, String name, String strategy, boolean enabled, List<Member> members,
+            Boolean sameCandidateRetry) {
+        this(id, name, strategy, enabled, members, sameCandidateRetry, null);
+    }
+
+    /** False only when the pool turned translation off: members of the other protocol then do not serve. */
+    public boolean translates() {
+        return !Boolean.FALSE.equals(translation);
     }
 
     /** False only when the pool turned same-candidate retries off. */

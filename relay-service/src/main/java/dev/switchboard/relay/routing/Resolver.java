@@ -121,6 +121,8 @@ public final class Resolver {
             return;
         }
         String v = via + "cluster:" + cluster.name() + ARROW;
+        boolean outerTranslates = ctx.translates;
+        ctx.translates = outerTranslates && cluster.translates();
         for (ClusterSnapshot.Member m : cluster.members()) {
             if (ClusterSnapshot.POOL.equalsIgnoreCase(m.kind())) {
                 PoolSnapshot pool = catalog.pool(m.name());
@@ -135,6 +137,7 @@ public final class Resolver {
                         "cluster " + cluster.name() + " names a model no provider lists");
             }
         }
+        ctx.translates = outerTranslates;
     }
 
     /** Raw model: the matching model route, else every provider listing it. Null when nothing matches. */
@@ -228,6 +231,8 @@ public final class Resolver {
         }
         boolean outerRetry = ctx.sameCandidateRetry;
         ctx.sameCandidateRetry = outerRetry && pool.retriesSameCandidate();
+        boolean outerTranslates = ctx.translates;
+        ctx.translates = outerTranslates && pool.translates();
         for (PoolSnapshot.Member m : ordered) {
             ProviderSnapshot p = catalog.provider(m.providerId());
             if (p == null) {
@@ -240,6 +245,7 @@ public final class Resolver {
             }
         }
         ctx.sameCandidateRetry = outerRetry;
+        ctx.translates = outerTranslates;
     }
 
     // ---- steps 4 and 5: keys and skips ----
@@ -479,7 +485,8 @@ public final class Resolver {
         final String requested;
         final GroupRules rules;
         final String protocol;
-        final boolean translates;
+        /** Candidates of the other protocol serve, translated; off inside a pool or cluster that turned it off. */
+        boolean translates;
         final CooldownView cooldowns;
         final HeadroomView headroom;
         final long now;

@@ -487,6 +487,33 @@ class ResolverTest {
     }
 
     @Test
+    void aPoolOrClusterThatTurnedTranslationOffServesOnlyItsOwnProtocol() {
+        ProviderSnapshot anthropicGpt = provider(8, "anthropic-gw", ProviderSnapshot.ANTHROPIC,
+                List.of(key(81, "k", 1)), List.of(model(801, "gpt-4o")));
+        PoolSnapshot on = pool(71, "mixed-on", PoolSnapshot.PRIORITY, member(8, "gpt-4o", 0, 1), member(2, "gpt-4o", 1, 1));
+        PoolSnapshot off = new PoolSnapshot(72, "mixed-off", PoolSnapshot.PRIORITY, true,
+                List.of(member(8, "gpt-4o", 0, 1), member(2, "gpt-4o", 1, 1)), null, false);
+        ClusterSnapshot offCluster = new ClusterSnapshot(73, "mixed-cluster-off", true,
+                List.of(new ClusterSnapshot.Member(ClusterSnapshot.POOL, "mixed-on")), false);
+        CatalogIndex idx = catalog().providers(anthropicGpt, openaiB).pools(on, off).clusters(offCluster).index();
+
+        List<String> viaOn = labels(translating(idx, "mixed-on"));
+        Resolution viaOff = translating(idx, "mixed-off");
+        Resolution viaCluster = translating(idx, "mixed-cluster-off");
+
+        assertThat(viaOn).containsExactly("anthropic-gw/gpt-4o/k", "openai-b/gpt-4o/b1");
+        assertThat(labels(viaOff)).containsExactly("openai-b/gpt-4o/b1");
+        assertThat(viaOff.skipped()).extracting(Skip::provider, Skip::reason)
+                .contains(org.assertj.core.groups.Tuple.tuple("anthropic-gw", Skip.PROTOCOL_MISMATCH));
+        assertThat(labels(viaCluster)).as("the cluster's switch covers its pools").containsExactly("openai-b/gpt-4o/b1");
+    }
+
+    private static Resolution translating(CatalogIndex idx, String name) {
+        return new Resolver(idx).resolve(new ResolveRequest(name, openGroup(), "openai", CooldownView.NONE,
+                HeadroomView.NONE, NOW, true));
+    }
+
+    @Test
     void withTranslationTheOtherProtocolStaysInTheChainAfterTheNativeProviders() {
         ProviderSnapshot anthropicGpt = provider(8, "anthropic-gw", ProviderSnapshot.ANTHROPIC,
                 List.of(key(81, "k", 1)), List.of(model(801, "gpt-4o")));

@@ -278,6 +278,8 @@ class TwoReplicaCooldownIT {
                 "-Dquarkus.redis.hosts=redis://127.0.0.1:6379/3",
                 "-Dswitchboard.replica-id=" + id,
                 "-Dswitchboard.cooldowns.backstop-interval=1s",
+                // the 2 s Retry-After is longer than this: key A moves on at once instead of one retry
+                "-Dswitchboard.failover.max-retry-wait=1s",
                 "-Dquarkus.oidc.auth-server-url=http://127.0.0.1:1/realms/none",
                 "-Dquarkus.log.console.json.enabled=false",
                 "-Dquarkus.shutdown.delay=0s",

@@ -113,4 +113,42 @@ class UpstreamFaultsTest extends RelayTestBase {
         assertThat(r.header("x-switchboard-provider")).isEqualTo(providerB);
         assertThat(r.asString().trim()).endsWith("data: [DONE]");
     }
+
+    @Test
+    void aShortRetryAfterIsWaitedForAndTheSameCandidateServes() {
+        mock.addFault(new FaultRule(null, "up-uf-a", "status=429;retry-after=1", 1));
+        long t0 = System.nanoTime();
+        Response r = chat(pool, false);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.header("x-switchboard-provider")).as("the primary answered a moment later").isEqualTo(providerA);
+        assertThat(callsA()).as("the 429 and its one retry").isEqualTo(2);
+        assertThat(mock.counts().by("/v1/chat/completions", "up-uf-b", null)).isZero();
+        assertThat(r.header("x-switchboard-attempts")).isEqualTo("2");
+        assertThat(ms).as("the retry waited for the 1 s Retry-After").isGreaterThanOrEqualTo(900);
+    }
+
+    @Test
+    void aOneOff500IsRetriedOnceOnTheSameCandidate() {
+        mock.addFault(new FaultRule(null, "up-uf-a", "status=500", 1));
+        Response r = chat(pool, true);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.header("x-switchboard-provider")).isEqualTo(providerA);
+        assertThat(callsA()).isEqualTo(2);
+        assertThat(r.asString().trim()).endsWith("data: [DONE]");
+    }
+
+    @Test
+    void aLongRetryAfterMovesOnAtOnceToTheNextKey() {
+        mock.addFault(new FaultRule(null, "up-uf-a", "status=429;retry-after=30", 1));
+        long t0 = System.nanoTime();
+        Response r = chat(pool, false);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.header("x-switchboard-provider")).as("a 429 benches the key, not the provider")
+                .isEqualTo(providerA);
+        assertThat(callsA()).as("30 s is longer than failover.max-retry-wait: the next key at once").isEqualTo(2);
+        assertThat(r.header("x-switchboard-attempts")).isEqualTo("2");
+        assertThat(ms).isLessThan(3_000);
+    }
 }

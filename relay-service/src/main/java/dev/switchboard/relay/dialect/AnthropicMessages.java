@@ -130,6 +130,12 @@ public final class AnthropicMessages implements Dialect {
     }
 
     @Override
+    public void appendAssistant(ObjectNode request, String text) {
+        request.withArray("messages").addObject().put("role", "assistant").putArray("content").addObject()
+                .put("type", "text").put("text", text);
+    }
+
+    @Override
     public Buffer streamError(String code, String message) {
         ObjectNode doc = JSON.createObjectNode();
         doc.put("type", "error");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.contracts.catalog.ProviderSnapshot;
 import dev.switchboard.relay.routing.RateLimits;
 import dev.switchboard.relay.translate.Wire;
@@ -132,6 +133,12 @@ public sealed interface Dialect permits OpenAiChat, AnthropicMessages {
 
     /** The explicit error event that ends a stream the upstream broke after the first byte. */
     Buffer streamError(String code, String message);
+
+    /**
+     * A client request of this protocol with {@code text} appended as the assistant's turn (a prefill the
+     * model continues from).
+     */
+    void appendAssistant(ObjectNode request, String text);
 
     /** The error {@code type} this protocol gives a status. */
     String errorType(int status);

@@ -133,6 +133,11 @@ public final class OpenAiChat implements Dialect {
     }
 
     @Override
+    public void appendAssistant(ObjectNode request, String text) {
+        request.withArray("messages").addObject().put("role", "assistant").put("content", text);
+    }
+
+    @Override
     public Buffer streamError(String code, String message) {
         ObjectNode doc = JSON.createObjectNode();
         ObjectNode error = doc.putObject("error");

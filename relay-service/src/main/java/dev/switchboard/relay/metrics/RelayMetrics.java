@@ -79,6 +79,13 @@ public class RelayMetrics {
                 .tags("reason", reason).register(registry)).increment();
     }
 
+    /** A committed stream that broke, by what became of it: continued, diverged, failed, not_continuable. */
+    public void continuation(String outcome) {
+        counters.computeIfAbsent("c|" + outcome, k -> Counter.builder("switchboard.relay.continuations")
+                .description("Streams that broke after the first byte and were (or could not be) continued on another candidate")
+                .tags("outcome", outcome).register(registry)).increment();
+    }
+
     public void streamOpened() {
         activeStreams.incrementAndGet();
     }

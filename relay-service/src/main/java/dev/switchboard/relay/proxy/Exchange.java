@@ -43,7 +43,8 @@ final class Exchange {
             long startNanos, MultiMap headers) {
     }
 
-    private enum State { ADMITTING, ATTEMPTING, STREAMING, FINISHED }
+    /** CONTINUING: a committed stream broke and a continuation attempt is under way (see {@link StreamContinuation}). */
+    private enum State { ADMITTING, ATTEMPTING, STREAMING, CONTINUING, FINISHED }
 
     private final ClientRequest req;
     private final ClientReply reply;
@@ -70,6 +71,7 @@ final class Exchange {
     private StreamTap streamTap;
     private TranslationException refusal;
     private Long ttfbMs;
+    private StreamContinuation continuation;
 
     Exchange(ClientRequest req, HttpServerResponse out, LimitService limits, ChainResolver resolver,
             CooldownService cooldowns, AttemptFactory attempts, UsageRecorder usage,
@@ -146,7 +148,14 @@ final class Exchange {
                 default -> fail(ex.status(), "no_upstream_available", "No upstream is available for '" + model
                         + "' right now", ex.retryAfterSeconds(), detail);
             }
-        } else if (c.probeScope() != null) {
+        } else {
+            launch(c);
+        }
+    }
+
+    /** A half-open candidate is tried only by the one request across the replicas that wins its probe. */
+    private void launch(Candidate c) {
+        if (c.probeScope() != null) {
             cooldowns.tryAcquireProbe(c.probeScope()).subscribe().with(
                     won -> on.run(() -> probed(c, Boolean.TRUE.equals(won))), err -> on.run(() -> probed(c, false)));
         } else {
@@ -155,7 +164,7 @@ final class Exchange {
     }
 
     private void probed(Candidate c, boolean won) {
-        if (state != State.ATTEMPTING) {
+        if (state != State.ATTEMPTING && state != State.CONTINUING) {
             if (won) { // the client left while the lock was being taken: give the probe back at once
                 cooldowns.onFailure(c, new FailoverDecision(FailoverDecision.Action.STOP, null, null,
                         FailureClassifier.CLIENT_CANCELLED, false));
@@ -166,19 +175,30 @@ final class Exchange {
             attempt(c);
         } else {
             queue.probeLost(c);
-            next();
+            if (state == State.CONTINUING) {
+                continueStream();
+            } else {
+                next();
+            }
         }
     }
 
     private void attempt(Candidate c) {
         UpstreamAttempt a;
         try {
-            a = attempts.create(req, c, on);
+            a = continuation != null ? continuation.attempt(attempts, c, on) : attempts.create(req, c, on);
         } catch (TranslationException e) {
             queue.untranslatable(c, e.getMessage());
+            if (continuation != null) {
+                continueStream();
+                return;
+            }
             refusal = refusal == null ? e : refusal;
             next();
             return;
+        }
+        if (continuation == null && req.body().stream() && req.endpoint().streams()) {
+            a.recordUpTo(StreamContinuation.MAX_RECORDED_CHARS);
         }
         tries++;
         current = a;
@@ -186,11 +206,13 @@ final class Exchange {
     }
 
     private void decided(UpstreamAttempt a, AttemptResult result) {
-        if (current != a || state != State.ATTEMPTING) {
+        if (current != a || (state != State.ATTEMPTING && state != State.CONTINUING)) {
             return; // the client left first; the attempt was cancelled and counted then
         }
         ttfb(a);
         switch (result) {
+            case AttemptResult.Answered r when state == State.CONTINUING -> // not a stream: cannot be spliced
+                failed(a, new AttemptOutcome(AttemptOutcome.Kind.STREAM_ERROR, 0, null, null), null, false);
             case AttemptResult.Answered r -> answered(a, r);
             case AttemptResult.FirstEvent r -> streamStarted(a, r);
             case AttemptResult.Failed r -> failed(a, r.outcome(), r.contentType(), false);
@@ -226,12 +248,24 @@ final class Exchange {
     }
 
     private void streamStarted(UpstreamAttempt a, AttemptResult.FirstEvent r) {
+        boolean spliced = state == State.CONTINUING;
         state = State.STREAMING;
         served = a.candidate();
         streamTap = a.tap();
-        metrics.streamOpened();
-        reply.served(served, 200, tries, a.translation() == null ? null : a.translation().direction());
-        reply.startStream();
+        if (spliced && continuation.diverged()) { // it began with other text: the original failure went out instead
+            metrics.continuation("diverged");
+            attemptDone(a, "diverged");
+            a.cancel();
+            reply.out().write(r.pending());
+            endContinued(true);
+            return;
+        } else if (spliced) {
+            metrics.continuation("continued");
+        } else {
+            metrics.streamOpened();
+            reply.served(served, 200, tries, a.translation() == null ? null : a.translation().direction());
+            reply.startStream();
+        }
         queue.succeeded(served);
         relay = new StreamRelay(a, reply.out(), vertx, on, end -> streamEnded(a, end));
         long limitMs = settings.maxStream().toMillis();
@@ -252,6 +286,11 @@ final class Exchange {
                         + settings.maxStream().toSeconds() + " s and was ended; the response is incomplete", true);
                 finish(504);
             }
+            case StreamRelay.End.Broken b when continuation != null && continuation.diverged() -> {
+                metrics.continuation("diverged");
+                attemptDone(a, "diverged");
+                endContinued(true);
+            }
             case StreamRelay.End.Broken b -> failed(a, b.outcome(), null, b.errorForwarded());
         }
     }
@@ -264,12 +303,8 @@ final class Exchange {
         attemptDone(a, reason);
         if (step.kind() == CandidateQueue.Step.Kind.STOP) {
             finish(499);
-        } else if (state == State.STREAMING) { // after the first byte: never a silent truncated 200
-            boolean idle = outcome.kind() == AttemptOutcome.Kind.IDLE_TIMEOUT;
-            reply.endStream(idle ? "upstream_idle_timeout" : "upstream_stream_interrupted", idle
-                    ? "The upstream stopped sending events; the stream was ended by the gateway"
-                    : "The upstream connection failed mid-stream; the response is incomplete", !errorForwarded);
-            finish(502);
+        } else if (state == State.STREAMING || state == State.CONTINUING) { // after the first byte: never a silent truncated 200
+            broken(a, outcome, errorForwarded);
         } else if (step.kind() == CandidateQueue.Step.Kind.RELAY) {
             relayError(a, outcome, contentType);
         } else if (step.kind() == CandidateQueue.Step.Kind.RETRY_SAME) {
@@ -285,6 +320,49 @@ final class Exchange {
             LOG.debugf("attempt %s failed (%s), trying the next candidate", c.label(), reason);
             next();
         }
+    }
+
+    /**
+     * A committed stream broke (or its continuation failed before its first event): continued on the next
+     * candidate that can continue it, else ended with an error event naming the original failure.
+     */
+    private void broken(UpstreamAttempt a, AttemptOutcome outcome, boolean errorForwarded) {
+        relay = null;
+        if (state == State.CONTINUING) { // the continuation failed before its first event
+            continueStream();
+            return;
+        }
+        boolean idle = outcome.kind() == AttemptOutcome.Kind.IDLE_TIMEOUT;
+        String code = idle ? "upstream_idle_timeout" : "upstream_stream_interrupted";
+        String message = idle ? "The upstream stopped sending events; the stream was ended by the gateway"
+                : "The upstream connection failed mid-stream; the response is incomplete";
+        if (continuation == null && !errorForwarded) {
+            continuation = StreamContinuation.of(req, a, code, message);
+            if (continuation != null) {
+                state = State.CONTINUING;
+                continueStream();
+                return;
+            }
+            metrics.continuation("not_continuable");
+        }
+        reply.endStream(code, message, !errorForwarded);
+        finish(502);
+    }
+
+    private void continueStream() {
+        var next = queue.continuation(System.currentTimeMillis());
+        if (next == null) {
+            metrics.continuation("failed");
+            endContinued(false);
+        } else {
+            launch(next.candidate());
+        }
+    }
+
+    /** The continuation did not get through: the client is told the original failure. */
+    private void endContinued(boolean errorWritten) {
+        reply.endStream(continuation.code(), continuation.message(), !errorWritten);
+        finish(502);
     }
 
     /** The classifier wants the upstream's own error in front of the client (a 400 about the request, say). */
@@ -367,7 +445,8 @@ final class Exchange {
             if (a.lease() != null) {
                 a.lease().release();
             }
-            TokenCount used = streamTap != null ? streamTap.tokens() : tokens;
+            TokenCount used = continuation != null ? continuation.total(streamTap)
+                    : streamTap != null ? streamTap.tokens() : tokens;
             try {
                 usage.record(new UsageRecord(req.requestId(), req.key(), a.group(), req.body().model(),
                         resolvedVia, served, used.prompt(),

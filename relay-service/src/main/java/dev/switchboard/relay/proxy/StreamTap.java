@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.relay.dialect.Dialect;
 import dev.switchboard.relay.dialect.TokenCount;
 import dev.switchboard.relay.translate.Sink;
+import dev.switchboard.relay.translate.Splice;
 import dev.switchboard.relay.translate.StreamTranslator;
 import dev.switchboard.relay.translate.Usage;
 import dev.switchboard.relay.upstream.SseScanner;
@@ -36,6 +37,7 @@ final class StreamTap implements SseScanner.Listener {
     private boolean sawContent;
     private boolean malformed;
     private boolean finished;
+    private Splice.Recording recording;
 
     /** @param translator for {@link Feed#TRANSLATED}, else null */
     StreamTap(Dialect upstream, Feed feed, StreamTranslator translator) {
@@ -47,6 +49,15 @@ final class StreamTap implements SseScanner.Listener {
 
     private void keep(String name, String data) {
         kept.appendString(Sink.render(name, data));
+    }
+
+    /** Keeps the upstream's events (bounded) so a stream that breaks after the commit can be continued. */
+    void record(Splice.Recording r) {
+        recording = r;
+    }
+
+    Splice.Recording recording() {
+        return recording;
     }
 
     /** Whether the scanner must hand over each event's raw bytes. */
@@ -62,6 +73,9 @@ final class StreamTap implements SseScanner.Listener {
     @Override
     public void onEvent(String event, String data, Buffer raw) {
         boolean error = upstream.isError(event, data);
+        if (recording != null) {
+            recording.add(event, data);
+        }
         if (!sawEvent) {
             sawEvent = true;
             firstData = data;

@@ -26,6 +26,7 @@ final class Translation {
     private final String clientModel;
     private final String responseId;
     private final boolean includeUsage;
+    private StreamSettings streamSettings;
 
     Translation(Dialect client, Dialect upstream, RequestBody body, String requestId) {
         this.client = client;
@@ -95,8 +96,13 @@ final class Translation {
     }
 
     StreamTranslator stream() {
-        return Translator.stream(upstream.translationWire(), client.translationWire(),
-                new StreamSettings(clientModel, includeUsage, responseId, System.currentTimeMillis() / 1000));
+        streamSettings = new StreamSettings(clientModel, includeUsage, responseId, System.currentTimeMillis() / 1000);
+        return Translator.stream(upstream.translationWire(), client.translationWire(), streamSettings);
+    }
+
+    /** What the client's stream was written with (null before {@link #stream()}). */
+    StreamSettings streamSettings() {
+        return streamSettings;
     }
 
     /**

@@ -5,6 +5,8 @@ import dev.switchboard.relay.dialect.Dialect;
 import dev.switchboard.relay.limits.HeadroomTracker;
 import dev.switchboard.relay.routing.AttemptOutcome;
 import dev.switchboard.relay.routing.Candidate;
+import dev.switchboard.relay.translate.Splice;
+import dev.switchboard.relay.translate.StreamTranslator;
 import dev.switchboard.relay.upstream.SseScanner;
 import dev.switchboard.relay.upstream.UpstreamClient;
 import io.netty.handler.timeout.TimeoutException;
@@ -63,6 +65,8 @@ final class UpstreamAttempt {
     private Buffer pending;
     private long firstByteNanos = -1;
     private Runnable afterDecision;
+    private int recordChars;
+    private StreamTranslator splice;
 
     UpstreamAttempt(Plan plan, UpstreamClient client, HeadroomTracker headroom, QuietTimer timer, OnContext on) {
         this.plan = plan;
@@ -104,6 +108,16 @@ final class UpstreamAttempt {
     /** Nanoseconds from the start to the first response byte (headers of a JSON answer, first event of a stream); -1 before. */
     long firstByteNanos() {
         return firstByteNanos;
+    }
+
+    /** Keeps up to {@code maxChars} of the stream's events for a continuation ({@link StreamTap#record}). */
+    void recordUpTo(int maxChars) {
+        recordChars = maxChars;
+    }
+
+    /** A continuation: the stream is written into the client's running stream by {@code translator}. */
+    void spliceWith(StreamTranslator translator) {
+        splice = translator;
     }
 
     /** Ends the upstream exchange (the client left, or the answer is no longer wanted). */
@@ -241,8 +255,11 @@ final class UpstreamAttempt {
      * token later than {@code timeouts.firstTokenMs} after the headers.
      */
     private void readFirstEvent(HttpClientResponse resp) {
-        tap = new StreamTap(plan.dialect(), plan.feed(),
-                plan.translation() == null ? null : plan.translation().stream());
+        tap = splice != null ? new StreamTap(plan.dialect(), StreamTap.Feed.TRANSLATED, splice)
+                : new StreamTap(plan.dialect(), plan.feed(), plan.translation() == null ? null : plan.translation().stream());
+        if (recordChars > 0) {
+            tap.record(new Splice.Recording(recordChars));
+        }
         scanner = new SseScanner(tap, tap.needsRaw());
         pending = Buffer.buffer();
         resp.handler(chunk -> {

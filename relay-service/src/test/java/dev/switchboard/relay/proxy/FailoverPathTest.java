@@ -122,8 +122,19 @@ class FailoverPathTest extends RelayTestBase {
     }
 
     @Test
-    void streamCutAfterTheFirstEventsEndsWithAnExplicitErrorEvent() {
+    void streamCutAfterTheFirstEventsIsContinuedOnTheNextCandidate() {
         mock.addFault(new FaultRule(null, "up-model-a", "cut-after=3", -1));
+        Response r = chat(pool, true);
+        assertThat(r.statusCode()).isEqualTo(200);
+        String text = r.asString();
+        assertThat(text).doesNotContain("\"error\"");
+        assertThat(text.trim()).endsWith("data: [DONE]");
+        assertThat(mock.counts().by("/v1/chat/completions", "up-model-b", "up-c")).isEqualTo(1);
+    }
+
+    @Test
+    void streamCutWhereNoCandidateCanContinueEndsWithAnExplicitErrorEvent() {
+        mock.addFault(new FaultRule(null, null, "cut-after=3", -1));
         Response r = chat(pool, true);
         assertThat(r.statusCode()).isEqualTo(200);
         String text = r.asString();
@@ -131,8 +142,8 @@ class FailoverPathTest extends RelayTestBase {
         assertThat(text).doesNotContain("[DONE]");
         String last = text.trim().substring(text.trim().lastIndexOf("data: ") + 6);
         assertThat(JsonPath.from(last).getString("error.code")).isEqualTo("upstream_stream_interrupted");
-        // the break came after the first byte: no second upstream was asked
-        assertThat(mock.counts().by("/v1/chat/completions", "up-model-b", "up-c")).isZero();
+        assertThat(mock.counts().by("/v1/chat/completions", "up-model-b", "up-c")).as("one continuation, cut too")
+                .isEqualTo(1);
     }
 
     @Test
@@ -184,15 +195,27 @@ class FailoverPathTest extends RelayTestBase {
     }
 
     @Test
-    void streamThatGoesQuietAfterTheFirstEventEndsWithAnIdleTimeoutErrorEvent() {
+    void streamThatGoesQuietAfterTheFirstEventIsContinuedOnTheNextCandidate() {
         String p = slowPool("up-quiet");
         mock.addFault(new FaultRule(null, "up-quiet", "chunk-delay=3000", -1));
+        Response r = chat(p, true);
+        assertThat(r.statusCode()).isEqualTo(200);
+        String text = r.asString().trim();
+        assertThat(text).doesNotContain("\"error\"").endsWith("data: [DONE]");
+        assertThat(mock.counts().by("/v1/chat/completions", "up-live", "up-c")).isEqualTo(1);
+    }
+
+    @Test
+    void streamThatGoesQuietWithNothingToContinueOnEndsWithAnIdleTimeoutErrorEvent() {
+        String p = slowPool("up-quiet2");
+        mock.addFault(new FaultRule(null, "up-quiet2", "chunk-delay=3000", -1));
+        mock.addFault(new FaultRule(null, "up-live", "status=503", -1));
         Response r = chat(p, true);
         assertThat(r.statusCode()).isEqualTo(200);
         String text = r.asString().trim();
         assertThat(text).doesNotContain("[DONE]");
         String last = text.substring(text.lastIndexOf("data: ") + 6);
         assertThat(JsonPath.from(last).getString("error.code")).isEqualTo("upstream_idle_timeout");
-        assertThat(mock.counts().by("/v1/chat/completions", "up-live", "up-c")).isZero();
+        assertThat(text).as("the original failure, not the fallback's 503").doesNotContain("503");
     }
 }

@@ -86,6 +86,13 @@ public class RelayMetrics {
                 .tags("outcome", outcome).register(registry)).increment();
     }
 
+    /** Upstream stream events not forwarded after the commit (unreadable ones), by reason. */
+    public void droppedEvents(String reason, int n) {
+        counters.computeIfAbsent("d|" + reason, k -> Counter.builder("switchboard.relay.stream.events.dropped")
+                .description("Upstream stream events that were not forwarded to the client, by reason")
+                .tags("reason", reason).register(registry)).increment(n);
+    }
+
     public void streamOpened() {
         activeStreams.incrementAndGet();
     }

@@ -273,6 +273,9 @@ final class Exchange {
     }
 
     private void streamEnded(UpstreamAttempt a, StreamRelay.End end) {
+        if (a.tap().droppedMalformed() > 0) {
+            metrics.droppedEvents("malformed", a.tap().droppedMalformed());
+        }
         switch (end) {
             case StreamRelay.End.Completed c -> {
                 attemptDone(a, "ok");
@@ -333,8 +336,10 @@ final class Exchange {
             return;
         }
         boolean idle = outcome.kind() == AttemptOutcome.Kind.IDLE_TIMEOUT;
-        String code = idle ? "upstream_idle_timeout" : "upstream_stream_interrupted";
+        boolean inBand = a.tap() != null && a.tap().brokenBy() != null;
+        String code = idle ? "upstream_idle_timeout" : inBand ? "upstream_stream_error" : "upstream_stream_interrupted";
         String message = idle ? "The upstream stopped sending events; the stream was ended by the gateway"
+                : inBand ? "The upstream reported an error mid-stream; the response is incomplete"
                 : "The upstream connection failed mid-stream; the response is incomplete";
         if (continuation == null && !errorForwarded) {
             continuation = StreamContinuation.of(req, a, code, message);

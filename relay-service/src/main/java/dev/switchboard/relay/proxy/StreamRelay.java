@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -65,7 +66,15 @@ final class StreamRelay {
             if (ended || out.closed()) {
                 return;
             }
-            Buffer toWrite = tap.rewrites() ? tap.drain() : chunk;
+            Buffer toWrite = tap.rewrites() ? tap.drain() : tap.cut(chunk);
+            if (tap.brokenBy() != null) { // an in-band error, held back: the stream is over, and may be continued
+                if (toWrite.length() > 0) {
+                    out.write(toWrite);
+                }
+                end(new End.Broken(new AttemptOutcome(AttemptOutcome.Kind.STREAM_ERROR, 0, tap.brokenBy(), Map.of()),
+                        false));
+                return;
+            }
             if (toWrite.length() > 0) {
                 out.write(toWrite);
                 if (out.writeQueueFull()) {
@@ -84,6 +93,9 @@ final class StreamRelay {
                 maxStreamTimer = -1;
                 end(new End.TooLong());
             }));
+        }
+        if (tap.brokenBy() != null) { // the error came in the same chunk as the first content
+            end(new End.Broken(new AttemptOutcome(AttemptOutcome.Kind.STREAM_ERROR, 0, tap.brokenBy(), Map.of()), false));
         }
     }
 

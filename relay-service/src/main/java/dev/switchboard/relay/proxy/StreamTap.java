@@ -38,6 +38,12 @@ final class StreamTap implements SseScanner.Listener {
     private boolean malformed;
     private boolean finished;
     private Splice.Recording recording;
+    private SseScanner scanner;
+    /** RAW: byte ranges of the chunk being fed that are cut out before it is forwarded (start, end pairs). */
+    private int[] cuts = new int[4];
+    private int cutCount;
+    private int droppedMalformed;
+    private String brokenBy;
 
     /** @param translator for {@link Feed#TRANSLATED}, else null */
     StreamTap(Dialect upstream, Feed feed, StreamTranslator translator) {
@@ -60,6 +66,11 @@ final class StreamTap implements SseScanner.Listener {
         return recording;
     }
 
+    /** The scanner that feeds this tap: where each event lies in the chunk (RAW cuts). */
+    void attach(SseScanner s) {
+        scanner = s;
+    }
+
     /** Whether the scanner must hand over each event's raw bytes. */
     boolean needsRaw() {
         return feed == Feed.FILTERED;
@@ -73,6 +84,9 @@ final class StreamTap implements SseScanner.Listener {
     @Override
     public void onEvent(String event, String data, Buffer raw) {
         boolean error = upstream.isError(event, data);
+        if (sawContent && !terminal && (error || !looksLikeJson(data)) && dropped(error, data)) {
+            return;
+        }
         if (recording != null) {
             recording.add(event, data);
         }
@@ -105,6 +119,68 @@ final class StreamTap implements SseScanner.Listener {
         if (kept != null && raw != null && !(usage != null && upstream.isUsageOnly(doc))) {
             kept.appendBuffer(raw);
         }
+    }
+
+    /**
+     * After the commit an unreadable event or an in-band error is not forwarded: the first is dropped and
+     * counted (the stream goes on), the second breaks the stream so it can be continued. In RAW the event is
+     * cut out of its chunk; one that began in an earlier chunk, already partly forwarded, cannot be: it goes on
+     * as it came (false).
+     */
+    private boolean dropped(boolean error, String data) {
+        if (feed == Feed.RAW) {
+            int start = scanner == null ? -1 : scanner.eventStart();
+            if (start < 0) {
+                return false;
+            }
+            if (cutCount * 2 == cuts.length) {
+                cuts = java.util.Arrays.copyOf(cuts, cuts.length * 2);
+            }
+            cuts[cutCount * 2] = start;
+            cuts[cutCount * 2 + 1] = scanner.eventEnd();
+            cutCount++;
+        }
+        if (error) {
+            brokenBy = brokenBy == null ? data : brokenBy;
+        } else {
+            droppedMalformed++;
+        }
+        return true;
+    }
+
+    /** RAW: the chunk just fed, without the events {@link #dropped} cut out (the chunk itself when none was). */
+    Buffer cut(Buffer chunk) {
+        if (cutCount == 0) {
+            return chunk;
+        }
+        Buffer out = Buffer.buffer(chunk.length());
+        int from = 0;
+        for (int i = 0; i < cutCount; i++) {
+            out.appendBuffer(chunk, from, cuts[i * 2] - from);
+            from = cuts[i * 2 + 1];
+        }
+        out.appendBuffer(chunk, from, chunk.length() - from);
+        cutCount = 0;
+        return out;
+    }
+
+    /** An in-band error event came after the commit and was held back: its data (the stream is over). */
+    String brokenBy() {
+        return brokenBy;
+    }
+
+    /** Unreadable events dropped after the commit. */
+    int droppedMalformed() {
+        return droppedMalformed;
+    }
+
+    /** A cheap shape check for events after the commit (a full parse of each would cost the fast path). */
+    private static boolean looksLikeJson(String data) {
+        if (data == null || data.isEmpty()) {
+            return true;
+        }
+        String d = data.strip();
+        return d.startsWith("{") && d.endsWith("}") || "[DONE]".equals(d);
     }
 
     /** FILTERED, TRANSLATED: the client bytes gathered since the last call; RAW: empty (the caller forwards the chunk). */

@@ -261,18 +261,14 @@ final class UpstreamAttempt {
             tap.record(new Splice.Recording(recordChars));
         }
         scanner = new SseScanner(tap, tap.needsRaw());
+        tap.attach(scanner);
         pending = Buffer.buffer();
         resp.handler(chunk -> {
             if (phase == Phase.DECIDED) {
                 return;
             }
-            if (!tap.rewrites()) {
-                pending.appendBuffer(chunk);
-            }
             scanner.feed(chunk);
-            if (tap.rewrites()) {
-                pending.appendBuffer(tap.drain());
-            }
+            pending.appendBuffer(tap.rewrites() ? tap.drain() : tap.cut(chunk));
             if (!tap.sawEvent()) {
                 return;
             }

@@ -10,7 +10,9 @@ import java.util.function.BiConsumer;
  * lines. Scans bytes (CR and LF never occur inside a UTF-8 sequence), so a character split across two
  * chunks is decoded whole. Normally the caller forwards the raw chunks untouched and this only watches
  * them; in capturing mode each event also gets its exact raw bytes (comments and line endings
- * included), so a caller can forward event by event and leave one out.
+ * included), so a caller can forward event by event and leave one out. In either mode, during the
+ * callback {@link #eventStart()} and {@link #eventEnd()} say where the event lies in the chunk being
+ * fed, so a caller forwarding whole chunks can still cut one event out.
  */
 public final class SseScanner {
 
@@ -33,6 +35,10 @@ public final class SseScanner {
     private long events;
     /** Capturing: raw bytes of the event in progress that came in earlier chunks. */
     private Buffer carry;
+    /** Offset in the current chunk where the bytes of the next event begin; -1: it began in an earlier chunk. */
+    private int boundary;
+    private int eventStart;
+    private int eventEnd;
 
     public SseScanner(BiConsumer<String, String> onEvent) {
         this((e, d, raw) -> onEvent.accept(e, d), false);
@@ -48,6 +54,7 @@ public final class SseScanner {
     public long feed(Buffer chunk) {
         byte[] bytes = chunk.getBytes();
         int segment = 0; // capturing: start of the bytes not yet handed to an event
+        boundary = lineLength > 0 || data != null || event != null ? -1 : 0;
         for (int i = 0; i < bytes.length; i++) {
             byte c = bytes[i];
             if (c == '\n' && lastWasCr) {
@@ -62,6 +69,9 @@ public final class SseScanner {
                 }
                 if (endLine(bytes, segment, end)) {
                     segment = end;
+                }
+                if (lineLength == 0 && data == null && event == null) {
+                    boundary = end; // between events: what follows belongs to the next one
                 }
             } else if (pendingBytes < MAX_EVENT_BYTES) {
                 if (lineLength == line.length) {
@@ -84,6 +94,16 @@ public final class SseScanner {
         return events;
     }
 
+    /** During the callback: offset in the chunk being fed where the event's bytes begin; -1 when in an earlier chunk. */
+    public int eventStart() {
+        return eventStart;
+    }
+
+    /** During the callback: offset in the chunk being fed just past the event's last byte. */
+    public int eventEnd() {
+        return eventEnd;
+    }
+
     /** @return true when the line completed an event (its raw bytes, up to {@code end}, were handed over) */
     private boolean endLine(byte[] bytes, int segment, int end) {
         if (lineLength == 0) {
@@ -94,6 +114,8 @@ public final class SseScanner {
                 event = null;
                 data = null;
                 pendingBytes = 0;
+                eventStart = boundary;
+                eventEnd = end;
                 Buffer raw = null;
                 if (capture) {
                     raw = carry == null ? Buffer.buffer(end - segment) : carry;

@@ -171,4 +171,44 @@ class StreamContinuationTest extends RelayTestBase {
         assertThat(events(sse).getLast().path("error").path("code").asText()).isEqualTo("upstream_stream_interrupted");
         assertThat(calls("/v1/messages", p.fallbackModel())).isZero();
     }
+
+    @Test
+    void anUnreadableEventAfterTheCommitIsDroppedAndTheStreamGoesOn() throws Exception {
+        for (String spec : new String[] {"bad-event=3", "bad-event=3;chunk-delay=20"}) {
+            Pool p = pool(ProviderSnapshot.OPENAI, ProviderSnapshot.ANTHROPIC);
+            mock.addFault(new FaultRule(null, p.primaryModel(), spec, -1));
+            Response r = chat(p);
+            String sse = r.asString();
+            assertThat(sse).as(spec).doesNotContain("\"content\n").doesNotContain("\"error\"");
+            List<JsonNode> chunks = events(sse);
+            assertOneOpenAiStream(sse, chunks);
+            assertThat(openAiText(chunks)).as(spec).isEqualTo(ANSWER);
+            assertThat(calls("/v1/messages", p.fallbackModel())).as("not continued: nothing broke").isZero();
+        }
+    }
+
+    @Test
+    void anInBandErrorAfterTheCommitIsHeldBackAndTheStreamContinued() throws Exception {
+        for (String spec : new String[] {"error-after=3;status=500", "error-after=3;status=500;chunk-delay=20"}) {
+            Pool p = pool(ProviderSnapshot.OPENAI, ProviderSnapshot.ANTHROPIC);
+            mock.addFault(new FaultRule(null, p.primaryModel(), spec, -1));
+            Response r = chat(p);
+            String sse = r.asString();
+            List<JsonNode> chunks = events(sse);
+            assertOneOpenAiStream(sse, chunks);
+            assertThat(openAiText(chunks)).as(spec).isEqualTo(ANSWER);
+            assertThat(calls("/v1/messages", p.fallbackModel())).as(spec).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anInBandErrorWithNothingToContinueOnEndsWithTheRelaysErrorEvent() throws Exception {
+        Pool p = pool(ProviderSnapshot.ANTHROPIC, ProviderSnapshot.ANTHROPIC);
+        mock.addFault(new FaultRule(null, null, "error-after=4", -1));
+        Response r = messages(p);
+        String sse = r.asString();
+        assertThat(sse).doesNotContain("event: message_stop");
+        assertThat(sse.split("event: error", -1)).as("exactly one error event").hasSize(2);
+        assertThat(events(sse).getLast().path("error").path("code").asText()).isEqualTo("upstream_stream_error");
+    }
 }

@@ -70,6 +70,8 @@ public final class Resolver {
         String resolvedVia = overlay != null ? "group:" + overlay.pattern() : null;
         List<String> known = new ArrayList<>(top.size());
         for (String target : top) {
+            ctx.entryAllowed = !rules.hasAllowList() || target != null
+                    && rules.allowsEntry(target, catalog.cluster(target) != null || catalog.pool(target) != null);
             String how = expandTarget(ctx, target, viaPrefix);
             if (how == null) {
                 ctx.skip(null, target, null, Skip.UNKNOWN_TARGET,
@@ -284,7 +286,7 @@ public final class Resolver {
                     "group is limited to platform " + ctx.rules.platform());
             return;
         }
-        if (!ctx.rules.allows(ctx.requested, model)) {
+        if (!ctx.entryAllowed && !ctx.rules.allowsModel(model)) {
             ctx.skip(p.name(), model, null, Skip.NOT_ALLOWED, "model is not in the group's allowed models");
             return;
         }
@@ -494,6 +496,8 @@ public final class Resolver {
         final List<Skip> skipped = new ArrayList<>(4);
         private Set<PairKey> seen;
         private List<RouteSnapshot> routePath;
+        /** The current top-level target is a cluster or pool the allow list names: its members need no pattern. */
+        boolean entryAllowed = true;
         /** False while expanding a pool (or a pool inside one) that turned same-candidate retries off. */
         boolean sameCandidateRetry = true;
 

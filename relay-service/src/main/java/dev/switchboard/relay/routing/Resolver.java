@@ -311,6 +311,11 @@ public final class Resolver {
         String candidateVia = via + p.name();
         String providerModelScope = null;
         for (ProviderKeySnapshot k : keys) {
+            if (catalog.unopenable(k.id())) {
+                ctx.skip(p.name(), model, Candidate.keyLabel(k), Skip.NO_CREDENTIAL,
+                        "key cannot be opened with this relay's data keys");
+                continue;
+            }
             if (quotaAware && ctx.headroom.headroom(k.id()) <= 0) {
                 ctx.skip(p.name(), model, Candidate.keyLabel(k), Skip.NO_HEADROOM, "key has no headroom left");
                 continue;

@@ -71,7 +71,8 @@ wait_http() { # url, seconds
 }
 
 UP_KEY="bench-upstream-key"
-TENANT_KEY="sk-bench-$(openssl rand -hex 16)"
+# the tenant key format (sk-sb- + 43 base62): the relay refuses anything else without a lookup
+TENANT_KEY="sk-sb-$(openssl rand -base64 96 | tr -dc 'A-Za-z0-9' | head -c 43)"
 DATA_KEYS="bench:$(openssl rand -base64 32)"
 MODEL="bench-model"
 MODEL_TR="bench-claude"   # served by the same mock through its Anthropic protocol: every request is translated

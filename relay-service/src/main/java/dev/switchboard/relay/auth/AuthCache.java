@@ -6,35 +6,72 @@ import dev.switchboard.contracts.auth.AuthCacheEntry;
 import dev.switchboard.relay.config.RelayConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * L1: bounded in-process cache of auth entries by key hash, positive and negative. Entries are kept
  * past their freshness for {@code staleTtl} so they can still serve when Redis and auth-service are down.
+ *
+ * <p>No stale resurrection: a loader takes a {@link #ticket()} before it reads Redis or asks auth-service,
+ * and {@link #put} caches its answer only if no invalidation of that key (nor a flush) happened since. Each
+ * invalidation leaves a tombstone (the sequence number it was given) per key; tombstones are bounded, and one
+ * evicted early raises the floor every older ticket must clear instead, so an eviction can only cost a
+ * straddling load its caching, never let it resurrect an entry. Between two entries for the same key, the
+ * higher {@code version} wins whatever its polarity, and at equal versions the negative one: an older
+ * positive entry never replaces a newer negative one (a deleted key).
  */
 @ApplicationScoped
 public class AuthCache {
+
+    private static final int MAX_TOMBSTONES = 10_000;
 
     /** One cached entry with its parsed IP rules and load time. */
     public record Cached(AuthCacheEntry entry, IpRules ipRules, long loadedAtNanos) {
     }
 
     private final Cache<String, Cached> cache;
+    private final Cache<String, Long> tombstones;
+    private final AtomicLong sequence = new AtomicLong();
+    /** Tickets below this may not cache anything (a flush, or the tombstone of an evicted invalidation). */
+    private final AtomicLong floor = new AtomicLong();
     private final long positiveTtlNanos;
     private final long negativeTtlNanos;
     private final Counter hits;
     private final Counter misses;
 
+    @Inject
     public AuthCache(RelayConfig config, MeterRegistry registry) {
-        RelayConfig.Auth auth = config.auth();
+        this(config.auth().cacheSize(), config.auth().positiveTtl(), config.auth().negativeTtl(),
+                config.auth().staleTtl(), registry);
+    }
+
+    /** For plain tests. */
+    AuthCache(long size, Duration positiveTtl, Duration negativeTtl, Duration staleTtl) {
+        this(size, positiveTtl, negativeTtl, staleTtl, new SimpleMeterRegistry());
+    }
+
+    private AuthCache(long size, Duration positiveTtl, Duration negativeTtl, Duration staleTtl, MeterRegistry registry) {
         this.cache = Caffeine.newBuilder()
-                .maximumSize(auth.cacheSize())
-                .expireAfterWrite(Math.max(auth.staleTtl().toNanos(), auth.positiveTtl().toNanos()), TimeUnit.NANOSECONDS)
+                .maximumSize(size)
+                .expireAfterWrite(Math.max(staleTtl.toNanos(), positiveTtl.toNanos()), TimeUnit.NANOSECONDS)
                 .build();
-        this.positiveTtlNanos = auth.positiveTtl().toNanos();
-        this.negativeTtlNanos = auth.negativeTtl().toNanos();
+        this.tombstones = Caffeine.newBuilder()
+                .maximumSize(MAX_TOMBSTONES)
+                .executor(Runnable::run)
+                .<String, Long>evictionListener((sha, seq, cause) -> {
+                    if (seq != null) {
+                        floor.accumulateAndGet(seq, Math::max);
+                    }
+                })
+                .build();
+        this.positiveTtlNanos = positiveTtl.toNanos();
+        this.negativeTtlNanos = negativeTtl.toNanos();
         this.hits = Counter.builder("switchboard.auth.cache").tag("result", "hit")
                 .description("Tenant key lookups answered by the in-process cache").register(registry);
         this.misses = Counter.builder("switchboard.auth.cache").tag("result", "miss")
@@ -57,21 +94,51 @@ public class AuthCache {
         return cache.getIfPresent(sha);
     }
 
-    public Cached put(String sha, AuthCacheEntry entry) {
+    /** Taken by a loader before it reads anything; {@link #put} compares it with later invalidations. */
+    public long ticket() {
+        return sequence.get();
+    }
+
+    /**
+     * Caches the loaded entry unless an invalidation of the key (or a flush) came after {@code ticket}; returns what
+     * the request should use: the cached entry, or the loaded one uncached.
+     */
+    public Cached put(String sha, AuthCacheEntry entry, long ticket) {
         IpRules rules = entry.snapshot() == null ? null
                 : new IpRules(entry.snapshot().ipAllow(), entry.snapshot().ipDeny());
         Cached c = new Cached(entry, rules, System.nanoTime());
-        cache.asMap().merge(sha, c, (old, neu) ->
-                // never let a slow loader replace a newer version
-                old.entry().version() > neu.entry().version() && !old.entry().notFound() ? old : neu);
-        return cache.getIfPresent(sha);
+        if (ticket < floor.get()) {
+            return c;
+        }
+        Long tomb = tombstones.getIfPresent(sha);
+        if (tomb != null && tomb > ticket) {
+            return c;
+        }
+        Cached kept = cache.asMap().merge(sha, c, (old, neu) -> newer(old.entry(), neu.entry()) ? old : neu);
+        // an invalidation that landed while merging: its tombstone is in place before it removed anything
+        tomb = tombstones.getIfPresent(sha);
+        if (ticket < floor.get() || tomb != null && tomb > ticket) {
+            cache.asMap().remove(sha, kept);
+        }
+        return kept;
+    }
+
+    /** True when {@code held} must stay over {@code loaded}: a higher version, or the negative one at the same. */
+    static boolean newer(AuthCacheEntry held, AuthCacheEntry loaded) {
+        return held.version() > loaded.version() || held.version() == loaded.version() && held.notFound();
     }
 
     public void invalidate(Collection<String> shas) {
+        long seq = sequence.incrementAndGet();
+        for (String sha : shas) {
+            tombstones.put(sha, seq);
+        }
         cache.invalidateAll(shas);
     }
 
     public void invalidateAll() {
+        long seq = sequence.incrementAndGet();
+        floor.accumulateAndGet(seq, Math::max);
         cache.invalidateAll();
     }
 

@@ -2,6 +2,7 @@ package dev.switchboard.relay.auth;
 
 import dev.switchboard.contracts.auth.ApiKeySnapshot;
 import dev.switchboard.contracts.auth.AuthCacheEntry;
+import dev.switchboard.contracts.auth.TenantKeys;
 import dev.switchboard.contracts.events.AuthEvent;
 import dev.switchboard.relay.config.RelayConfig;
 import dev.switchboard.relay.store.AuthStore;
@@ -31,7 +32,6 @@ import org.jboss.logging.Logger;
 public class TenantAuthenticator {
 
     private static final Logger LOG = Logger.getLogger(TenantAuthenticator.class);
-    private static final int MAX_KEY_LENGTH = 512;
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -43,6 +43,7 @@ public class TenantAuthenticator {
     private final AuthCache cache;
     private final AuthStore store;
     private final AuthServiceClient authService;
+    private final LookupLimiter limiter;
     private final Vertx vertx;
     private final RelayConfig.Auth config;
 
@@ -51,11 +52,12 @@ public class TenantAuthenticator {
     private volatile Cancellable subscription;
     private long pollTimer = -1;
 
-    public TenantAuthenticator(AuthCache cache, AuthStore store, AuthServiceClient authService, Vertx vertx,
-            RelayConfig config) {
+    public TenantAuthenticator(AuthCache cache, AuthStore store, AuthServiceClient authService, LookupLimiter limiter,
+            Vertx vertx, RelayConfig config) {
         this.cache = cache;
         this.store = store;
         this.authService = authService;
+        this.limiter = limiter;
         this.vertx = vertx;
         this.config = config.auth();
     }
@@ -104,14 +106,18 @@ public class TenantAuthenticator {
         }, err -> LOG.debugf("auth epoch poll failed: %s", err.getMessage()));
     }
 
-    /** Key from Authorization: Bearer, x-api-key or x-goog-api-key; fails with {@link TenantAuthException}. */
+    /**
+     * Key from Authorization: Bearer, x-api-key or x-goog-api-key; fails with {@link TenantAuthException}. Reads
+     * headers only, so it runs before the body. A key without the tenant key format is refused without any lookup;
+     * a key that needs one (not fresh in L1) takes a token of the client address's {@link LookupLimiter} first.
+     */
     public Uni<ApiKeySnapshot> authenticate(HttpServerRequest request) {
         String key = extractKey(request);
         if (key == null) {
             return Uni.createFrom().failure(TenantAuthException.invalidKey(
                     "Missing API key: send it as 'Authorization: Bearer <key>' or 'x-api-key'"));
         }
-        if (key.length() > MAX_KEY_LENGTH) {
+        if (!TenantKeys.wellFormed(key)) {
             return Uni.createFrom().failure(TenantAuthException.invalidKey("Invalid API key"));
         }
         String sha = sha256Hex(key);
@@ -124,7 +130,15 @@ public class TenantAuthenticator {
                 return Uni.createFrom().failure(e);
             }
         }
-        return load(sha).map(c -> check(c, client));
+        long wait = limiter.acquire(client, System.currentTimeMillis());
+        if (wait > 0) {
+            return Uni.createFrom().failure(TenantAuthException.tooManyFailures(wait));
+        }
+        return load(sha).onItemOrFailure().invoke((c, err) -> {
+            if (err != null || !c.entry().notFound()) {
+                limiter.release(client); // found, or could not tell: only unknown keys use up the address's lookups
+            }
+        }).map(c -> check(c, client));
     }
 
     /**
@@ -133,6 +147,7 @@ public class TenantAuthenticator {
      * it in the background: a hung Redis must not hold the requests of tenants the relay already knows.
      */
     private Uni<AuthCache.Cached> load(String sha) {
+        long ticket = cache.ticket();
         if (store.knownDown()) {
             AuthCache.Cached stale = cache.stale(sha);
             if (stale != null) {
@@ -157,7 +172,7 @@ public class TenantAuthenticator {
                     if (stale != null && stale.entry() == entry) {
                         return stale; // fallback answer: keep its original age
                     }
-                    return cache.put(sha, entry);
+                    return cache.put(sha, entry, ticket);
                 });
     }
 
@@ -168,11 +183,12 @@ public class TenantAuthenticator {
         if (!refreshing.add(sha)) {
             return;
         }
+        long ticket = cache.ticket();
         authService.fetch(sha).subscribe().with(entry -> {
             refreshing.remove(sha);
             AuthCache.Cached stale = cache.stale(sha);
             if (stale == null || stale.entry() != entry) {
-                cache.put(sha, entry);
+                cache.put(sha, entry, ticket);
             }
         }, err -> refreshing.remove(sha));
     }

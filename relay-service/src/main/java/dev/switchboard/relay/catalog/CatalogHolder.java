@@ -70,7 +70,22 @@ public class CatalogHolder {
     private volatile Cancellable subscription;
     private long pollTimer = -1;
 
+    private final java.util.function.Predicate<dev.switchboard.contracts.catalog.ProviderKeySnapshot> opens;
+
+    /** Without data keys to check against (tests of the loading alone): every key counts as openable. */
     public CatalogHolder(CatalogStore store, Vertx vertx, RelayConfig config) {
+        this(store, vertx, config, k -> true);
+    }
+
+    @jakarta.inject.Inject
+    public CatalogHolder(CatalogStore store, Vertx vertx, RelayConfig config,
+            dev.switchboard.relay.upstream.ProviderSecrets secrets) {
+        this(store, vertx, config, secrets::opens);
+    }
+
+    private CatalogHolder(CatalogStore store, Vertx vertx, RelayConfig config,
+            java.util.function.Predicate<dev.switchboard.contracts.catalog.ProviderKeySnapshot> opens) {
+        this.opens = opens;
         this.store = store;
         this.vertx = vertx;
         this.config = config.catalog();
@@ -157,7 +172,7 @@ public class CatalogHolder {
         if (snapshot == null) {
             return;
         }
-        Loaded next = new Loaded(CatalogIndex.build(snapshot));
+        Loaded next = new Loaded(CatalogIndex.build(snapshot, opens));
         while (true) {
             Loaded prev = current.get();
             if (prev != null && prev.index().version() >= snapshot.version()) {

@@ -121,6 +121,17 @@ public interface RelayConfig {
         /** Number of trusted reverse-proxy hops in front of the relay for X-Forwarded-For; 0 = use the peer address. */
         @WithDefault("0")
         int trustedProxyHops();
+
+        /**
+         * Key lookups (L1 miss: Redis, then auth-service) one client address may have fail per {@link #failedLookupWindow};
+         * past it, keys from that address that need a lookup get 429 with Retry-After (0 = no limit). Per replica.
+         */
+        @WithDefault("20")
+        int failedLookupLimit();
+
+        /** Window of {@link #failedLookupLimit}. */
+        @WithDefault("60s")
+        Duration failedLookupWindow();
     }
 
     interface Catalog {
@@ -163,6 +174,24 @@ public interface RelayConfig {
          */
         @WithDefault("4096")
         int translationMaxTokens();
+
+        /**
+         * Request body bytes all in-flight tenant requests may hold in memory together, from the first byte read to
+         * the end of the response; a request that would go past it is answered 503 with Retry-After.
+         */
+        @WithDefault("134217728")
+        long maxBufferedBodyBytes();
+
+        /** Longest the whole request body may take to arrive after authentication (408 past it). */
+        @WithDefault("30s")
+        Duration bodyTimeout();
+
+        /**
+         * After a refusal sent before the body was read, how long the rest of the body is read and dropped before the
+         * connection is closed (closing at once would reset the connection and could lose the refusal).
+         */
+        @WithDefault("2s")
+        Duration refusalLinger();
 
         /** Upstream connection pool size per provider. */
         @WithDefault("256")

@@ -52,11 +52,14 @@ public class TenantRoutes {
     private final CooldownService cooldowns;
     private final HeadroomTracker headroom;
     private final ObjectMapper mapper;
+    private final BodyIntake bodies;
     private final int maxBody;
 
     public TenantRoutes(TenantAuthenticator authenticator, ProxyService proxy, CatalogHolder catalog,
-            CooldownService cooldowns, HeadroomTracker headroom, ObjectMapper mapper, RelayConfig config) {
+            CooldownService cooldowns, HeadroomTracker headroom, ObjectMapper mapper, BodyIntake bodies,
+            RelayConfig config) {
         this.authenticator = authenticator;
+        this.bodies = bodies;
         this.proxy = proxy;
         this.catalog = catalog;
         this.cooldowns = cooldowns;
@@ -69,21 +72,27 @@ public class TenantRoutes {
      * One route per endpoint, ordered before Quarkus' own per-request handlers (HTTP security, OIDC
      * back-channel logout and resource metadata, the REST security hook, the body-size check): tenant
      * endpoints use none of them (tenant keys are checked by {@link TenantAuthenticator}, the body limit
-     * by {@link #withBody}), and each cost a route match and a hop on every request. A handler that
+     * by {@link BodyIntake}), and each cost a route match and a hop on every request. A handler that
      * throws answers 500 in the endpoint's shape instead of going through Vert.x failure routing.
+     *
+     * <p>A POST is authenticated from its headers while the request stays paused; only then is the body read
+     * ({@link BodyIntake}), so a missing, malformed or unknown key costs no body byte in memory.
      */
     void register(@Observes Router router) {
         int order = TENANT_ROUTE_ORDER;
         for (Endpoint e : Endpoint.values()) {
             router.post(e.path()).order(order++).handler(guard(e.dialect(), rc -> {
+                rc.request().pause();
                 if (precheck(rc, e.dialect())) {
-                    withBody(rc, e.dialect(), raw -> proxied(rc, e, raw));
+                    authenticated(rc, e.dialect(), true,
+                            key -> bodies.read(rc, e.dialect(), raw -> proxied(rc, e, key, raw)));
                 }
             }));
         }
         router.post("/v1/route/explain").order(order++).handler(guard(Dialect.OPENAI, rc -> {
+            rc.request().pause();
             if (precheck(rc, Dialect.OPENAI)) {
-                withBody(rc, Dialect.OPENAI, raw -> explain(rc, raw));
+                authenticated(rc, Dialect.OPENAI, true, key -> bodies.read(rc, Dialect.OPENAI, raw -> explain(rc, key, raw)));
             }
         }));
         router.get("/v1/models").order(order++).handler(guard(Dialect.OPENAI, rc -> {
@@ -131,7 +140,7 @@ public class TenantRoutes {
         begin(rc);
         String type = rc.request().getHeader("content-type");
         if (type != null && !isJson(type)) {
-            error(rc.response(), protocol, 415, "unsupported_media_type",
+            bodies.refuse(rc, protocol, 415, "unsupported_media_type",
                     "Content-Type must be application/json, got '" + type.split(";")[0].trim() + "'");
             return false;
         }
@@ -143,7 +152,7 @@ public class TenantRoutes {
                     return false;
                 }
             } catch (NumberFormatException e) {
-                error(rc.response(), protocol, 400, "invalid_request", "Invalid Content-Length");
+                bodies.refuse(rc, protocol, 400, "invalid_request", "Invalid Content-Length");
                 return false;
             }
         }
@@ -156,35 +165,56 @@ public class TenantRoutes {
     }
 
     private void tooLarge(RoutingContext rc, Dialect protocol) {
-        rc.response().putHeader("connection", "close");
-        error(rc.response(), protocol, 413, "request_too_large",
+        if (rc.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            rc.response().putHeader("connection", "close");
+        }
+        bodies.refuse(rc, protocol, 413, "request_too_large",
                 "Request body is larger than the limit of " + maxBody + " bytes");
     }
 
     static void error(HttpServerResponse out, Dialect protocol, int status, String code, String message) {
+        error(out, protocol, status, code, message, status == 503 ? 1 : 0);
+    }
+
+    static void error(HttpServerResponse out, Dialect protocol, int status, String code, String message,
+            long retryAfterSeconds) {
         if (out.headWritten() || out.closed()) {
             return;
         }
         out.setStatusCode(status).putHeader("content-type", "application/json");
-        if (status == 503) {
-            out.putHeader("retry-after", "1");
+        if (retryAfterSeconds > 0) {
+            out.putHeader("retry-after", Long.toString(retryAfterSeconds));
         }
         out.end(io.vertx.core.buffer.Buffer.buffer(protocol.errorBody(status, code, message, null)));
     }
 
-    private void authenticated(RoutingContext rc, Dialect protocol, java.util.function.Consumer<ApiKeySnapshot> then) {
+    /** @param unreadBody true while the request's body is still unread (paused): a refusal then drops it */
+    private void authenticated(RoutingContext rc, Dialect protocol, boolean unreadBody,
+            java.util.function.Consumer<ApiKeySnapshot> then) {
         io.vertx.core.Context ctx = rc.vertx().getOrCreateContext();
         authenticator.authenticate(rc.request()).subscribe().with(
                 key -> onContext(ctx, () -> then.accept(key)),
                 err -> onContext(ctx, () -> {
                     if (err instanceof TenantAuthException e) {
-                        error(rc.response(), protocol, e.status(), e.code(), e.getMessage());
+                        if (e.retryAfterSeconds() > 0) {
+                            rc.response().putHeader("retry-after", Long.toString(e.retryAfterSeconds()));
+                        }
+                        refuse(rc, protocol, unreadBody, e.status(), e.code(), e.getMessage());
                     } else {
                         LOG.warnf("authentication failed: %s", err.getClass().getSimpleName());
-                        error(rc.response(), protocol, 503, "auth_unavailable",
+                        refuse(rc, protocol, unreadBody, 503, "auth_unavailable",
                                 "API key could not be verified right now; retry shortly");
                     }
                 }));
+    }
+
+    private void refuse(RoutingContext rc, Dialect protocol, boolean unreadBody, int status, String code,
+            String message) {
+        if (unreadBody) {
+            bodies.refuse(rc, protocol, status, code, message);
+        } else {
+            error(rc.response(), protocol, status, code, message);
+        }
     }
 
     private static void onContext(io.vertx.core.Context ctx, Runnable r) {
@@ -197,108 +227,75 @@ public class TenantRoutes {
 
     // ---------------------------------------------------------------- proxied endpoints
 
-    /**
-     * Reads the body with the size limit enforced while it streams in (a chunked body has no
-     * Content-Length to check up front). Cheaper than Vert.x Web's BodyHandler, which showed up at
-     * a fifth of the event-loop time in the bench profile.
-     */
-    private void withBody(RoutingContext rc, Dialect protocol, java.util.function.Consumer<byte[]> then) {
-        io.vertx.core.http.HttpServerRequest req = rc.request();
-        io.vertx.core.buffer.Buffer body = io.vertx.core.buffer.Buffer.buffer();
-        boolean[] refused = {false};
-        req.handler(chunk -> {
-            if (refused[0]) {
-                return;
-            }
-            if (body.length() + chunk.length() > maxBody) {
-                refused[0] = true;
-                tooLarge(rc, protocol);
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        req.exceptionHandler(err -> refused[0] = true);
-        req.endHandler(v -> {
-            if (!refused[0]) {
-                then.accept(body.getBytes());
-            }
-        });
-        req.resume();
-    }
-
-    private void proxied(RoutingContext rc, Endpoint endpoint, byte[] raw) {
+    private void proxied(RoutingContext rc, Endpoint endpoint, ApiKeySnapshot key, byte[] raw) {
         String requestId = begin(rc);
         long start = rc.get(START);
-        authenticated(rc, endpoint.dialect(), key -> {
-            RequestBody body;
-            try {
-                body = RequestBody.parse(raw);
-            } catch (RequestBody.Invalid e) {
-                error(rc.response(), endpoint.dialect(), 400, "invalid_request_error", e.getMessage());
-                return;
-            }
-            if (endpoint == Endpoint.EMBEDDINGS && body.stream()) {
-                error(rc.response(), endpoint.dialect(), 400, "invalid_request_error", "Embeddings cannot be streamed");
-                return;
-            }
-            proxy.proxy(rc, endpoint, body, key, requestId, start);
-        });
+        RequestBody body;
+        try {
+            body = RequestBody.parse(raw);
+        } catch (RequestBody.Invalid e) {
+            error(rc.response(), endpoint.dialect(), 400, "invalid_request_error", e.getMessage());
+            return;
+        }
+        if (endpoint == Endpoint.EMBEDDINGS && body.stream()) {
+            error(rc.response(), endpoint.dialect(), 400, "invalid_request_error", "Embeddings cannot be streamed");
+            return;
+        }
+        proxy.proxy(rc, endpoint, body, key, requestId, start);
     }
 
     // ---------------------------------------------------------------- explain
 
-    private void explain(RoutingContext rc, byte[] raw) {
-        authenticated(rc, Dialect.OPENAI, key -> {
-            RequestBody body;
-            try {
-                body = RequestBody.parse(raw);
-            } catch (RequestBody.Invalid e) {
-                error(rc.response(), Dialect.OPENAI, 400, "invalid_request_error", e.getMessage());
-                return;
-            }
-            CatalogHolder.Loaded loaded = catalog.current();
-            if (loaded == null) {
-                error(rc.response(), Dialect.OPENAI, 503, "catalog_unavailable", "The model catalog is not loaded yet");
-                return;
-            }
-            String protocol = protocolParam(rc);
-            // chat endpoints are served by either protocol: a candidate of the other one is translated
-            Resolution r = loaded.resolver().resolve(new ResolveRequest(body.model(), key.group(), protocol, cooldowns,
-                    headroom, System.currentTimeMillis(), true));
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("model", r.requestedModel());
-            doc.put("protocol", protocol);
-            doc.put("known", r.known());
-            doc.put("resolved_via", r.resolvedVia());
-            doc.put("targets", r.targets());
-            doc.put("catalog_version", loaded.index().version());
-            List<Map<String, Object>> candidates = new ArrayList<>();
-            for (Candidate c : r.candidates()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("provider", c.provider().name());
-                m.put("model", c.model());
-                m.put("upstream_model", c.upstreamModel());
-                m.put("key", c.keyLabel());
-                m.put("via", c.via());
-                m.put("half_open", c.probeScope() != null);
-                m.put("translated", protocol.equals(c.provider().protocol()) ? null
-                        : protocol + "->" + c.provider().protocol());
-                candidates.add(m);
-            }
-            doc.put("candidates", candidates);
-            List<Map<String, Object>> skipped = new ArrayList<>();
-            for (Skip k : r.skipped()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("provider", k.provider());
-                m.put("model", k.model());
-                m.put("key", k.keyLabel());
-                m.put("reason", k.reason());
-                m.put("detail", k.detail());
-                skipped.add(m);
-            }
-            doc.put("skipped", skipped);
-            json(rc, 200, doc);
-        });
+    private void explain(RoutingContext rc, ApiKeySnapshot key, byte[] raw) {
+        RequestBody body;
+        try {
+            body = RequestBody.parse(raw);
+        } catch (RequestBody.Invalid e) {
+            error(rc.response(), Dialect.OPENAI, 400, "invalid_request_error", e.getMessage());
+            return;
+        }
+        CatalogHolder.Loaded loaded = catalog.current();
+        if (loaded == null) {
+            error(rc.response(), Dialect.OPENAI, 503, "catalog_unavailable", "The model catalog is not loaded yet");
+            return;
+        }
+        String protocol = protocolParam(rc);
+        // chat endpoints are served by either protocol: a candidate of the other one is translated
+        Resolution r = loaded.resolver().resolve(new ResolveRequest(body.model(), key.group(), protocol, cooldowns,
+                headroom, System.currentTimeMillis(), true));
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("model", r.requestedModel());
+        doc.put("protocol", protocol);
+        doc.put("known", r.known());
+        doc.put("resolved_via", r.resolvedVia());
+        doc.put("targets", r.targets());
+        doc.put("catalog_version", loaded.index().version());
+        List<Map<String, Object>> candidates = new ArrayList<>();
+        for (Candidate c : r.candidates()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("provider", c.provider().name());
+            m.put("model", c.model());
+            m.put("upstream_model", c.upstreamModel());
+            m.put("key", c.keyLabel());
+            m.put("via", c.via());
+            m.put("half_open", c.probeScope() != null);
+            m.put("translated", protocol.equals(c.provider().protocol()) ? null
+                    : protocol + "->" + c.provider().protocol());
+            candidates.add(m);
+        }
+        doc.put("candidates", candidates);
+        List<Map<String, Object>> skipped = new ArrayList<>();
+        for (Skip k : r.skipped()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("provider", k.provider());
+            m.put("model", k.model());
+            m.put("key", k.keyLabel());
+            m.put("reason", k.reason());
+            m.put("detail", k.detail());
+            skipped.add(m);
+        }
+        doc.put("skipped", skipped);
+        json(rc, 200, doc);
     }
 
     private static String protocolParam(RoutingContext rc) {
@@ -314,7 +311,7 @@ public class TenantRoutes {
 
     private void models(RoutingContext rc) {
         Dialect protocol = listingProtocol(rc);
-        authenticated(rc, protocol, key -> {
+        authenticated(rc, protocol, false, key -> {
             CatalogHolder.Loaded loaded = catalog.current();
             if (loaded == null) {
                 error(rc.response(), protocol, 503, "catalog_unavailable", "The model catalog is not loaded yet");
@@ -338,7 +335,7 @@ public class TenantRoutes {
     private void model(RoutingContext rc) {
         Dialect protocol = listingProtocol(rc);
         String id = rc.pathParam("id");
-        authenticated(rc, protocol, key -> {
+        authenticated(rc, protocol, false, key -> {
             CatalogHolder.Loaded loaded = catalog.current();
             if (loaded == null) {
                 error(rc.response(), protocol, 503, "catalog_unavailable", "The model catalog is not loaded yet");

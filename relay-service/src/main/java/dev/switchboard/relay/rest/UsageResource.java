@@ -44,6 +44,7 @@ public class UsageResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UsageReport.class)))
     @APIResponse(responseCode = "401", description = "Missing or invalid API key (OpenAI error shape)")
     @APIResponse(responseCode = "403", description = "Key revoked, disabled, expired or not allowed from this address")
+    @APIResponse(responseCode = "429", description = "Too many unknown keys from this address (Retry-After)")
     @APIResponse(responseCode = "503", description = "Usage counters or key verification unavailable right now")
     public Uni<Response> usage(@Context HttpServerRequest request) {
         return authenticator.authenticate(request)
@@ -54,8 +55,15 @@ public class UsageResource {
                         }))
                 .onFailure(TenantAuthException.class).recoverWithItem(e -> {
                     TenantAuthException t = (TenantAuthException) e;
-                    String type = t.status() == 401 ? "invalid_request_error" : t.status() == 403 ? "permission_error" : "service_unavailable";
-                    return error(t.status(), t.code(), type, t.getMessage());
+                    String type = switch (t.status()) {
+                        case 401 -> "invalid_request_error";
+                        case 403 -> "permission_error";
+                        case 429 -> "rate_limit_error";
+                        default -> "service_unavailable";
+                    };
+                    Response r = error(t.status(), t.code(), type, t.getMessage());
+                    return t.retryAfterSeconds() > 0
+                            ? Response.fromResponse(r).header("Retry-After", t.retryAfterSeconds()).build() : r;
                 });
     }
 

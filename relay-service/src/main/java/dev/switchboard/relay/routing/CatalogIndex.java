@@ -42,9 +42,26 @@ public final class CatalogIndex {
     private final List<RouteSnapshot> enabledRoutes;
     private final List<String> modelNames;
     private final Map<Long, ProviderEntry> entries;
+    /** Enabled keys whose sealed secret this relay cannot open: skipped as {@link Skip#NO_CREDENTIAL}, never sent. */
+    private final java.util.Set<Long> unopenable;
+    private final int enabledKeyCount;
 
-    private CatalogIndex(CatalogSnapshot s) {
+    private CatalogIndex(CatalogSnapshot s, java.util.function.Predicate<ProviderKeySnapshot> opens) {
         this.snapshot = s;
+        java.util.Set<Long> shut = new java.util.HashSet<>();
+        int enabledCount = 0;
+        for (ProviderSnapshot p : s.providers()) {
+            for (ProviderKeySnapshot k : p.keys()) {
+                if (k.enabled()) {
+                    enabledCount++;
+                    if (!opens.test(k)) {
+                        shut.add(k.id());
+                    }
+                }
+            }
+        }
+        this.unopenable = java.util.Set.copyOf(shut);
+        this.enabledKeyCount = enabledCount;
         Map<Long, ProviderSnapshot> byId = new HashMap<>();
         Map<String, ProviderSnapshot> byName = new HashMap<>();
         Map<Long, Map<String, ModelSnapshot>> models = new HashMap<>();
@@ -206,7 +223,26 @@ public final class CatalogIndex {
 
     /** Builds the index; call once per catalog version. */
     public static CatalogIndex build(CatalogSnapshot s) {
-        return new CatalogIndex(s);
+        return new CatalogIndex(s, k -> true);
+    }
+
+    /** Builds the index, marking the enabled keys whose secret {@code opens} says cannot be opened. */
+    public static CatalogIndex build(CatalogSnapshot s, java.util.function.Predicate<ProviderKeySnapshot> opens) {
+        return new CatalogIndex(s, opens);
+    }
+
+    /** Whether this relay cannot open the key's sealed secret (so it must never be sent upstream). */
+    boolean unopenable(long keyId) {
+        return !unopenable.isEmpty() && unopenable.contains(keyId);
+    }
+
+    /** Enabled keys of the catalog, and how many of them this relay cannot open. */
+    public int enabledKeyCount() {
+        return enabledKeyCount;
+    }
+
+    public int unopenableKeyCount() {
+        return unopenable.size();
     }
 
     public CatalogSnapshot snapshot() {

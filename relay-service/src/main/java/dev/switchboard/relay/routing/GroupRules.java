@@ -86,13 +86,24 @@ final class GroupRules {
         return overlay == null ? null : overlay.match(model).orElse(null);
     }
 
-    /** Allowed when the list is empty or a pattern matches either name. */
-    boolean allows(String requestedName, String modelName) {
-        if (!restricted) {
-            return true;
-        }
+    /**
+     * Whether a top-level name (the requested model, or a target of the group's overlay) permits everything it
+     * expands to: only when it is exactly a cluster or pool and a pattern matches it. Any other name is the
+     * tenant's own string and permits nothing by itself (allow {@code gpt-4o-mini*} and request the invented
+     * {@code gpt-4o-mini-zzz}: a route {@code gpt-*} to a pool of gpt-4o and gpt-4o-mini serves it only by gpt-4o-mini).
+     */
+    boolean allowsEntry(String name, boolean clusterOrPool) {
+        return !restricted || clusterOrPool && matches(name);
+    }
+
+    /** Whether a serving model (its catalog name, or the pass-through name) matches a pattern; true without a list. */
+    boolean allowsModel(String modelName) {
+        return !restricted || matches(modelName);
+    }
+
+    private boolean matches(String name) {
         for (ModelPattern g : allowed) {
-            if (g.matches(modelName) || g.matches(requestedName)) {
+            if (g.matches(name)) {
                 return true;
             }
         }

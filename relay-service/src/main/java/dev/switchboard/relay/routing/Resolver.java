@@ -70,6 +70,8 @@ public final class Resolver {
         String resolvedVia = overlay != null ? "group:" + overlay.pattern() : null;
         List<String> known = new ArrayList<>(top.size());
         for (String target : top) {
+            ctx.entryAllowed = !rules.hasAllowList() || target != null
+                    && rules.allowsEntry(target, catalog.cluster(target) != null || catalog.pool(target) != null);
             String how = expandTarget(ctx, target, viaPrefix);
             if (how == null) {
                 ctx.skip(null, target, null, Skip.UNKNOWN_TARGET,
@@ -284,7 +286,7 @@ public final class Resolver {
                     "group is limited to platform " + ctx.rules.platform());
             return;
         }
-        if (!ctx.rules.allows(ctx.requested, model)) {
+        if (!ctx.entryAllowed && !ctx.rules.allowsModel(model)) {
             ctx.skip(p.name(), model, null, Skip.NOT_ALLOWED, "model is not in the group's allowed models");
             return;
         }
@@ -309,6 +311,11 @@ public final class Resolver {
         String candidateVia = via + p.name();
         String providerModelScope = null;
         for (ProviderKeySnapshot k : keys) {
+            if (catalog.unopenable(k.id())) {
+                ctx.skip(p.name(), model, Candidate.keyLabel(k), Skip.NO_CREDENTIAL,
+                        "key cannot be opened with this relay's data keys");
+                continue;
+            }
             if (quotaAware && ctx.headroom.headroom(k.id()) <= 0) {
                 ctx.skip(p.name(), model, Candidate.keyLabel(k), Skip.NO_HEADROOM, "key has no headroom left");
                 continue;
@@ -494,6 +501,8 @@ public final class Resolver {
         final List<Skip> skipped = new ArrayList<>(4);
         private Set<PairKey> seen;
         private List<RouteSnapshot> routePath;
+        /** The current top-level target is a cluster or pool the allow list names: its members need no pattern. */
+        boolean entryAllowed = true;
         /** False while expanding a pool (or a pool inside one) that turned same-candidate retries off. */
         boolean sameCandidateRetry = true;
 

@@ -19,6 +19,8 @@ public record Skip(String provider, String model, String keyLabel, String reason
     public static final String NO_HEADROOM = "no_headroom";
     public static final String UNKNOWN_TARGET = "unknown_target";
     public static final String NO_KEYS = "no_keys";
+    /** The key's sealed secret cannot be opened with this relay's data keys: nothing is sent without a credential. */
+    public static final String NO_CREDENTIAL = "no_credential";
     /** Set by the runtime when the candidate speaks the other protocol and the request uses what it cannot express. */
     public static final String UNTRANSLATABLE = "untranslatable";
     /** Set by the runtime when another replica holds the half-open probe lock. */

@@ -63,7 +63,7 @@ class TwoReplicaCooldownIT {
 
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     private static final String MODEL = "it-cd-model-" + RUN;
-    private static final String TENANT_KEY = "sk-sb-it-" + UUID.randomUUID();
+    private static final String TENANT_KEY = dev.switchboard.relay.support.Fixture.newSecret();
     private static final String UPSTREAM_KEY_A = "sk-upstream-a-" + RUN;
     private static final String UPSTREAM_KEY_B = "sk-upstream-b-" + RUN;
     private static final long BASE_ID = ThreadLocalRandom.current().nextLong(1_000_000_000L, 1_000_000_000_000L);

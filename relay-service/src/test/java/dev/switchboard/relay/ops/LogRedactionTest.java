@@ -86,7 +86,7 @@ class LogRedactionTest extends RelayTestBase {
         String sha = TenantAuthenticator.sha256Hex(tenantKey);
         for (String line : lines) {
             assertThat(line).doesNotContain(tenantKey).doesNotContain(sha).doesNotContain("Bearer ")
-                    .doesNotContain("sk-test-").doesNotContainPattern("\\bup-a\\b").doesNotContainPattern("\\bup-b\\b");
+                    .doesNotContain("sk-sb-").doesNotContainPattern("\\bup-a\\b").doesNotContainPattern("\\bup-b\\b");
         }
     }
 }

@@ -441,7 +441,7 @@ class ResolverTest {
     // ---- group permissions and protocol ----
 
     @Test
-    void allowedModelsMatchEitherTheRequestedOrTheConcreteModelName() {
+    void allowedModelsMatchAClusterOrPoolByItsNameElseEachServingModel() {
         CatalogIndex idx = catalog().providers(openaiA, openaiB)
                 .clusters(cluster(1, "mixed", modelMember("gpt-4o"), modelMember("o3")))
                 .index();
@@ -456,6 +456,34 @@ class ResolverTest {
         assertThat(labels(new Resolver(idx).resolve(req("mixed", cluster)))).hasSize(4);
         assertThat(labels(new Resolver(idx).resolve(req("mixed", everything)))).hasSize(4);
         assertThat(new Resolver(idx).resolve(req("gpt-4o", onlyO)).candidates()).isEmpty();
+    }
+
+    @Test
+    void anInventedNameMatchingAnAllowPatternIsServedOnlyByTheModelsThePatternAllows() {
+        CatalogIndex idx = catalog().providers(openaiA)
+                .pools(pool(1, "gpt-family", PoolSnapshot.PRIORITY, member(1, "gpt-4o", 0, 1), member(1, "gpt-4o-mini", 1, 1)))
+                .routes(route(1, "gpt-*", RouteSnapshot.POOL, "gpt-family", 0, 1))
+                .index();
+        GroupSnapshot mini = group("any", List.of("gpt-4o-mini*"), Map.of(), false);
+
+        Resolution invented = new Resolver(idx).resolve(req("gpt-4o-mini-zzz", mini));
+
+        assertThat(labels(invented)).allMatch(l -> l.startsWith("openai-a/gpt-4o-mini/"));
+        assertThat(invented.skipped()).extracting(Skip::model, Skip::reason)
+                .contains(org.assertj.core.groups.Tuple.tuple("gpt-4o", "not_allowed"));
+    }
+
+    @Test
+    void aGroupOverlayTargetThatIsAnAllowedPoolPermitsItsMembers() {
+        CatalogIndex idx = catalog().providers(openaiA)
+                .pools(pool(1, "gpt-family", PoolSnapshot.PRIORITY, member(1, "gpt-4o", 0, 1), member(1, "gpt-4o-mini", 1, 1)))
+                .index();
+        GroupSnapshot byPool = group("any", List.of("gpt-family"), routing("fast", List.of("gpt-family")), true);
+        GroupSnapshot byName = group("any", List.of("fast"), routing("fast", List.of("gpt-family")), true);
+
+        assertThat(labels(new Resolver(idx).resolve(req("fast", byPool)))).hasSize(4);
+        assertThat(new Resolver(idx).resolve(req("fast", byName)).candidates())
+                .as("the requested name is no cluster or pool: it permits nothing itself").isEmpty();
     }
 
     @Test

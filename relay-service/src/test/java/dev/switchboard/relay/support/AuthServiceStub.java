@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A stand-in for auth-service's internal snapshot endpoint on 127.0.0.1 (random port). Answers
  * {@link #answers} by key hash, 404 otherwise, or 500 for everything while {@link #down} is set
  * (closes the connection unanswered while {@link #unreachable} is set).
- * Counts calls and records the service token it received.
+ * Counts calls and records the service token it received. While {@link #hold} is set, answers (chosen when the
+ * call arrives) wait for it to complete.
  */
 public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
 
@@ -22,6 +23,9 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
     /** Drops every connection without an answer, as an unreachable auth-service would look. */
     public static volatile boolean unreachable;
     public static volatile String lastToken;
+    public static volatile java.util.concurrent.CompletableFuture<Void> hold;
+    /** Completed with each call's key hash as it arrives (a test waits on it to know a lookup is in flight). */
+    public static volatile java.util.concurrent.CompletableFuture<String> arrived = new java.util.concurrent.CompletableFuture<>();
 
     private Vertx vertx;
     private HttpServer server;
@@ -42,13 +46,16 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
                 return;
             }
             String path = req.path();
-            String body = path.startsWith(prefix) ? answers.get(path.substring(prefix.length())) : null;
-            if (body == null) {
-                req.response().setStatusCode(404).putHeader("content-type", "application/json")
-                        .end("{\"v\":1,\"version\":0,\"notFound\":true}");
-            } else {
-                req.response().putHeader("content-type", "application/json").end(body);
+            String sha = path.startsWith(prefix) ? path.substring(prefix.length()) : "";
+            String body = answers.get(sha); // read now, as auth-service reads PostgreSQL before it answers
+            arrived.complete(sha);
+            java.util.concurrent.CompletableFuture<Void> h = hold;
+            if (h != null) {
+                io.vertx.core.Context ctx = vertx.getOrCreateContext();
+                h.whenComplete((v, e) -> ctx.runOnContext(x -> answer(req, body)));
+                return;
             }
+            answer(req, body);
         });
         try {
             server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -56,6 +63,15 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException("auth-service stub did not start", e);
         }
         return Map.of("switchboard.auth.service-url", "http://127.0.0.1:" + server.actualPort());
+    }
+
+    private static void answer(io.vertx.core.http.HttpServerRequest req, String body) {
+        if (body == null) {
+            req.response().setStatusCode(404).putHeader("content-type", "application/json")
+                    .end("{\"v\":1,\"version\":0,\"notFound\":true}");
+        } else {
+            req.response().putHeader("content-type", "application/json").end(body);
+        }
     }
 
     @Override

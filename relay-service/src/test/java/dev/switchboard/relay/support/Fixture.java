@@ -8,6 +8,7 @@ import dev.switchboard.contracts.SecretBox;
 import dev.switchboard.contracts.auth.ApiKeySnapshot;
 import dev.switchboard.contracts.auth.AuthCacheEntry;
 import dev.switchboard.contracts.auth.GroupSnapshot;
+import dev.switchboard.contracts.auth.TenantKeys;
 import dev.switchboard.contracts.auth.UserSnapshot;
 import dev.switchboard.contracts.catalog.CatalogSnapshot;
 import dev.switchboard.contracts.catalog.ClusterSnapshot;
@@ -26,7 +27,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -82,8 +82,16 @@ public final class Fixture {
                 "sk-test", user.id(), group.id(), status, expiresAt, ipAllow, ipDeny, null, user, group, List.of());
     }
 
+    private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    /** A fresh key in the tenant key format ({@code sk-sb-} + 43 base62), as auth-service would issue it. */
     public static String newSecret() {
-        return "sk-test-" + UUID.randomUUID();
+        StringBuilder b = new StringBuilder(TenantKeys.PREFIX);
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        for (int i = 0; i < TenantKeys.SECRET_DIGITS; i++) {
+            b.append(BASE62.charAt(r.nextInt(BASE62.length())));
+        }
+        return b.toString();
     }
 
     /** Writes the key's auth entry as auth-service would; returns the plaintext key. */

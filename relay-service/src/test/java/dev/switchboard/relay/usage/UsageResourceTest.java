@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -44,7 +43,7 @@ class UsageResourceTest {
 
     /** Registers a tenant key in the L2 auth cache the relay reads, returns the plaintext key. */
     private String register(ApiKeySnapshot snapshot) throws Exception {
-        String plaintext = "sk-sb-usage-" + UUID.randomUUID();
+        String plaintext = dev.switchboard.relay.support.Fixture.newSecret();
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(plaintext.getBytes(StandardCharsets.UTF_8)));
         redis.value(String.class).setex(RedisKeys.authKey(sha), 600, mapper.writeValueAsString(AuthCacheEntry.found(snapshot)));
         return plaintext;
@@ -128,7 +127,7 @@ class UsageResourceTest {
 
     @Test
     void returns401ForUnknownKey() throws Exception {
-        String unknown = "sk-sb-unknown-" + UUID.randomUUID();
+        String unknown = dev.switchboard.relay.support.Fixture.newSecret();
         String unknownSha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(unknown.getBytes(StandardCharsets.UTF_8)));
         redis.value(String.class).setex(RedisKeys.authKey(unknownSha), 600, mapper.writeValueAsString(AuthCacheEntry.notFound(1)));
         given().header("x-api-key", unknown).when().get("/v1/usage")

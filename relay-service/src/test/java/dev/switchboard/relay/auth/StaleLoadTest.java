@@ -1,0 +1,85 @@
+package dev.switchboard.relay.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.contracts.RedisKeys;
+import dev.switchboard.contracts.auth.ApiKeySnapshot;
+import dev.switchboard.contracts.auth.AuthCacheEntry;
+import dev.switchboard.contracts.catalog.ProviderSnapshot;
+import dev.switchboard.contracts.events.AuthEvent;
+import dev.switchboard.relay.support.AuthServiceStub;
+import dev.switchboard.relay.support.Fixture;
+import dev.switchboard.relay.support.RelayTestBase;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A lookup that auth-service answered before a revocation, arriving after it, is not cached. */
+@QuarkusTest
+@QuarkusTestResource(AuthServiceStub.class)
+class StaleLoadTest extends RelayTestBase {
+
+    private String model;
+
+    @BeforeEach
+    void seed() {
+        model = Fixture.unique("stale-model");
+        fx.publish(List.of(Fixture.provider(Fixture.unique("openai"), ProviderSnapshot.OPENAI, mock.baseUrl(),
+                List.of(Fixture.providerKey("main", "up-a")), List.of(Fixture.model(model, "gpt-upstream")))),
+                List.of(), List.of(), List.of());
+    }
+
+    @AfterEach
+    void release() {
+        CompletableFuture<Void> h = AuthServiceStub.hold;
+        AuthServiceStub.hold = null;
+        if (h != null) {
+            h.complete(null);
+        }
+    }
+
+    private int status(String key) {
+        return given().header("Authorization", "Bearer " + key).contentType("application/json")
+                .body("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .when().post("/v1/chat/completions").statusCode();
+    }
+
+    @Test
+    void aHeldActiveAnswerArrivingAfterTheRevocationIsNotCached() throws Exception {
+        ApiKeySnapshot active = Fixture.key(Fixture.group(List.of(), Map.of()));
+        String key = Fixture.newSecret();
+        String sha = TenantAuthenticator.sha256Hex(key);
+        AuthServiceStub.answers.put(sha, fx.json(AuthCacheEntry.found(active)));
+        AuthServiceStub.arrived = new CompletableFuture<>();
+        CompletableFuture<Void> hold = new CompletableFuture<>();
+        AuthServiceStub.hold = hold;
+
+        // the first request misses L1 and Redis: auth-service has read the active key and holds its answer
+        CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> status(key));
+        assertThat(AuthServiceStub.arrived.get(5, TimeUnit.SECONDS)).isEqualTo(sha);
+
+        // the revocation lands meanwhile: Redis rewritten, the event published, the epoch bumped
+        ApiKeySnapshot revoked = new ApiKeySnapshot(active.v(), active.version() + 1, active.apiKeyId(), active.name(),
+                active.keyPrefix(), active.userId(), active.groupId(), ApiKeySnapshot.REVOKED, null, active.ipAllow(),
+                active.ipDeny(), active.rpmLimit(), active.user(), active.group(), active.fallbackGroups());
+        fx.seedKey(key, revoked);
+        AuthServiceStub.answers.put(sha, fx.json(AuthCacheEntry.found(revoked)));
+        redis.value(String.class).incr(RedisKeys.AUTH_EPOCH);
+        redis.pubsub(String.class).publish(RedisKeys.AUTH_EVENTS, fx.json(new AuthEvent(AuthEvent.KEY,
+                active.apiKeyId(), revoked.version(), List.of(sha))));
+        Fixture.sleep(300); // the relay receives the event
+
+        AuthServiceStub.hold = null;
+        hold.complete(null); // the old, active answer arrives after the invalidation
+        first.get(10, TimeUnit.SECONDS);
+
+        assertThat(status(key)).as("the revoked key, not the resurrected active one").isEqualTo(403);
+    }
+}

@@ -202,7 +202,7 @@ final class Exchange {
         Buffer body = r.body();
         String contentType = r.contentType() == null ? "application/json" : r.contentType();
         if (t == null) {
-            Dialect.of(a.candidate().provider().protocol()).readAnswerUsage(body.getBytes(), tokens);
+            a.dialect().readAnswerUsage(body.getBytes(), tokens);
         } else {
             try {
                 body = t.answer(body, tokens);
@@ -248,7 +248,7 @@ final class Exchange {
             case StreamRelay.End.TooLong t -> {
                 attemptDone(a, "max_stream");
                 LOG.infof("stream ended after the maximum duration of %s", settings.maxStream());
-                reply.endStream("stream_max_duration", "The stream ran longer than the gateway's maximum of "
+                reply.endStream(streamTap.nextSequence(), "stream_max_duration", "The stream ran longer than the gateway's maximum of "
                         + settings.maxStream().toSeconds() + " s and was ended; the response is incomplete", true);
                 finish(504);
             }
@@ -266,7 +266,7 @@ final class Exchange {
             finish(499);
         } else if (state == State.STREAMING) { // after the first byte: never a silent truncated 200
             boolean idle = outcome.kind() == AttemptOutcome.Kind.IDLE_TIMEOUT;
-            reply.endStream(idle ? "upstream_idle_timeout" : "upstream_stream_interrupted", idle
+            reply.endStream(streamTap.nextSequence(), idle ? "upstream_idle_timeout" : "upstream_stream_interrupted", idle
                     ? "The upstream stopped sending events; the stream was ended by the gateway"
                     : "The upstream connection failed mid-stream; the response is incomplete", !errorForwarded);
             finish(502);

@@ -36,6 +36,8 @@ final class StreamTap implements SseScanner.Listener {
     private boolean sawContent;
     private boolean malformed;
     private boolean finished;
+    /** The highest event number seen on an upstream that numbers its events (Responses), -1 otherwise. */
+    private long lastSequence = -1;
 
     /** @param translator for {@link Feed#TRANSLATED}, else null */
     StreamTap(Dialect upstream, Feed feed, StreamTranslator translator) {
@@ -80,6 +82,7 @@ final class StreamTap implements SseScanner.Listener {
             return;
         }
         errorEvent |= error;
+        lastSequence = Math.max(lastSequence, upstream.sequenceOf(data));
         if (upstream.isTerminal(event, data)) {
             terminal = true;
         }
@@ -160,6 +163,11 @@ final class StreamTap implements SseScanner.Listener {
             return translator.complete() && !translator.errored();
         }
         return terminal && !errorEvent;
+    }
+
+    /** The number the client's next event gets on a dialect that numbers its events (Responses), for the hop's own error event. */
+    long nextSequence() {
+        return translator != null ? translator.nextSequence() : lastSequence + 1;
     }
 
     /** An in-band error event went through (and was forwarded as it came). */

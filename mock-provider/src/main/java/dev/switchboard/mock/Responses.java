@@ -244,7 +244,7 @@ final class Responses extends Protocol {
         Answer a = p.answer;
         long input = p.promptTokens + a.cacheRead + a.cacheWrite;
         ObjectNode u = r.putObject("usage").put("input_tokens", input);
-        u.putObject("input_tokens_details").put("cached_tokens", a.cacheRead);
+        u.putObject("input_tokens_details").put("cached_tokens", a.cacheRead).put("cache_write_tokens", a.cacheWrite);
         u.put("output_tokens", p.completionTokens);
         u.putObject("output_tokens_details").put("reasoning_tokens", p.thinkingTokens());
         u.put("total_tokens", input + p.completionTokens);

@@ -95,10 +95,14 @@ final class ResponsesAnswers {
         };
     }
 
-    /** {@code input_tokens} counts the cached prompt too, as OpenAI does; reasoning tokens are not reported apart (0). */
+    /**
+     * {@code input_tokens} counts the cached prompt too, as OpenAI does ({@code cached_tokens} read from the cache,
+     * {@code cache_write_tokens} written to it); reasoning tokens are not reported apart (0).
+     */
     static ObjectNode usage(Usage u) {
         ObjectNode o = Json.object().put("input_tokens", u.promptTokensOpenAi());
-        o.putObject("input_tokens_details").put("cached_tokens", u.cacheReadTokens());
+        o.putObject("input_tokens_details").put("cached_tokens", u.cacheReadTokens())
+                .put("cache_write_tokens", u.cacheWriteTokens());
         o.put("output_tokens", u.outputTokens());
         o.putObject("output_tokens_details").put("reasoning_tokens", 0);
         o.put("total_tokens", u.totalTokens());

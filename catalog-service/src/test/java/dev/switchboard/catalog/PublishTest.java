@@ -99,6 +99,25 @@ class PublishTest {
     }
 
     @Test
+    void theResponsesApiFlagIsOffByDefaultSetForOpenAiOnlyAndPublished() throws Exception {
+        long v0 = storedVersion();
+        String pname = unique("pub-resp");
+        long p = Api.createProvider(pname);
+        admin().get("/admin/providers/" + p).then().statusCode(200).body("responsesApi", org.hamcrest.Matchers.equalTo(false));
+        admin().body(Map.of("responsesApi", "yes")).patch("/admin/providers/" + p).then().statusCode(422);
+        admin().body(Map.of("responsesApi", true)).patch("/admin/providers/" + p).then().statusCode(200)
+                .body("responsesApi", org.hamcrest.Matchers.equalTo(true));
+        admin().body(Map.of("name", unique("pub-resp-a"), "protocol", "anthropic", "baseUrl", "http://127.0.0.1:8090",
+                "responsesApi", true)).post("/admin/providers").then().statusCode(422)
+                .body("errors.field", org.hamcrest.Matchers.hasItem("responsesApi"));
+
+        CatalogSnapshot s = awaitSnapshot(v0, x -> x.providers().stream().anyMatch(pp -> pp.name().equals(pname) && pp.responsesApi()));
+        assertThat(s.providers()).filteredOn(pp -> pp.name().equals(pname)).singleElement()
+                .satisfies(pp -> assertThat(pp.servesResponses()).isTrue());
+        admin().delete("/admin/providers/" + p + "?cascade=true").then().statusCode(204);
+    }
+
+    @Test
     void timeoutsPrefillAndSameCandidateRetryArePublishedWithTheirDefaults() throws Exception {
         long v0 = storedVersion();
         String pname = unique("pub-fo");

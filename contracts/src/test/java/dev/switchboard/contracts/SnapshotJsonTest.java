@@ -163,6 +163,20 @@ class SnapshotJsonTest {
     }
 
     @Test
+    void theResponsesApiFlagRoundTripsAndReadsFalseFromOlderWriters() throws Exception {
+        ProviderSnapshot p = new ProviderSnapshot(1, "o", ProviderSnapshot.OPENAI, "http://x", true, null, null, null,
+                null, null, true);
+        ProviderSnapshot back = mapper.readValue(mapper.writeValueAsString(p), ProviderSnapshot.class);
+        ProviderSnapshot old = mapper.readValue("{\"id\":1,\"name\":\"p\",\"protocol\":\"openai\"}", ProviderSnapshot.class);
+
+        assertThat(back.responsesApi()).isTrue();
+        assertThat(back.servesResponses()).isTrue();
+        assertThat(old.responsesApi()).isFalse();
+        assertThat(new ProviderSnapshot(2, "a", ProviderSnapshot.ANTHROPIC, "http://x", true, null, null, null, null,
+                null, true).servesResponses()).isFalse();
+    }
+
+    @Test
     void theNewFailoverFieldsRoundTrip() throws Exception {
         ModelSnapshot m = new ModelSnapshot(3, "gpt", "gpt", 8192, null, null, true, true);
         PoolSnapshot pool = new PoolSnapshot(1, "x", "priority", true, List.of(), false);

@@ -32,6 +32,7 @@ final class MockHandler implements Handler<HttpServerRequest> {
 
     private static final OpenAi OPENAI = new OpenAi();
     private static final Anthropic ANTHROPIC = new Anthropic();
+    private static final Responses RESPONSES = new Responses();
 
     private static final CharSequence X_API_KEY = HttpHeaders.createOptimized("x-api-key");
     private static final CharSequence PROBLEM_JSON = HttpHeaders.createOptimized("application/problem+json");
@@ -42,6 +43,7 @@ final class MockHandler implements Handler<HttpServerRequest> {
         EMBEDDINGS("/v1/embeddings", HttpMethod.POST, OPENAI),
         MESSAGES("/v1/messages", HttpMethod.POST, ANTHROPIC),
         COUNT_TOKENS("/v1/messages/count_tokens", HttpMethod.POST, ANTHROPIC),
+        RESPONSES_API("/v1/responses", HttpMethod.POST, RESPONSES),
         MODELS("/v1/models", HttpMethod.GET, OPENAI);
 
         final String path;
@@ -318,6 +320,10 @@ final class MockHandler implements Handler<HttpServerRequest> {
             }
             return null;
         }
+        if (ep == Endpoint.RESPONSES_API) {
+            JsonNode input = json.get("input");
+            return input != null && (input.isTextual() || input.isArray()) ? null : "Missing required parameter: 'input'.";
+        }
         JsonNode messages = json.get("messages");
         if (messages == null || !messages.isArray()) {
             return ep.protocol == ANTHROPIC ? "messages: Field required" : "Missing required parameter: 'messages'.";
@@ -397,7 +403,8 @@ final class MockHandler implements Handler<HttpServerRequest> {
         Prompt prompt;
         try {
             String header = ex.req.getHeader(Answer.HEADER);
-            prompt = new Prompt(json, ex.model, header == null ? Answer.PLAIN : Answer.parse(header), protocol);
+            prompt = new Prompt(protocol == RESPONSES ? Responses.asChat(json) : json, ex.model,
+                    header == null ? Answer.PLAIN : Answer.parse(header), protocol);
         } catch (IllegalArgumentException e) {
             sendBuffer(ex, 400, protocol.badRequest("Invalid mock answer: " + e.getMessage(), null, ex.requestId));
             return;
@@ -406,7 +413,8 @@ final class MockHandler implements Handler<HttpServerRequest> {
             sendBuffer(ex, 400, protocol.badRequest(Protocol.PREFILL_REJECTED, "messages", ex.requestId));
             return;
         }
-        String id = (protocol == ANTHROPIC ? "msg_mock_" : "chatcmpl-mock-") + ids.incrementAndGet();
+        String id = (protocol == ANTHROPIC ? "msg_mock_" : protocol == RESPONSES ? "resp_mock" : "chatcmpl-mock-")
+                + ids.incrementAndGet();
         if (prompt.stream) {
             sendStream(ex, protocol.stream(prompt, id), prompt.promptTokens);
         } else if (ex.fault.firstTokenMs > 0) {

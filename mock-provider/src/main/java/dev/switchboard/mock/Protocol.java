@@ -8,8 +8,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
-/** What differs between the OpenAI and Anthropic wire formats. */
-abstract sealed class Protocol permits OpenAi, Anthropic {
+/** What differs between the wire formats: OpenAI chat completions, Anthropic messages, OpenAI Responses. */
+abstract sealed class Protocol permits OpenAi, Anthropic, Responses {
 
     /**
      * SSE events before the terminator, the terminator ({@code [DONE]} / {@code message_stop}), and the

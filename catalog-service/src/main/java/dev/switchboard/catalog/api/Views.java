@@ -16,7 +16,7 @@ public final class Views {
 
     public record ProviderView(long id, String name, String protocol, String baseUrl, boolean enabled,
             TimeoutsView timeouts, Map<String, String> headers, List<FailoverRule> failoverRules,
-            long keyCount, long modelCount) {
+            long keyCount, long modelCount, boolean responsesApi) {
     }
 
     /** @param dataKeyId the data key that sealed the secret; a non-active id is due for rotation */

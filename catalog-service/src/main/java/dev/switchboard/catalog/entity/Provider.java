@@ -49,6 +49,10 @@ public class Provider extends PanacheEntityBase {
     @Column(name = "first_token_timeout_ms")
     public int firstTokenTimeoutMs;
 
+    /** An OpenAI provider that also serves {@code /v1/responses}: the relay passes those requests through. */
+    @Column(name = "responses_api")
+    public boolean responsesApi;
+
     @ElementCollection(fetch = FetchType.EAGER)
     @CollectionTable(name = "provider_header", joinColumns = @JoinColumn(name = "provider_id"))
     @MapKeyColumn(name = "header_name")

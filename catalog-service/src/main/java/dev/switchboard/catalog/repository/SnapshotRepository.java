@@ -116,14 +116,14 @@ public class SnapshotRepository {
         List<ProviderSnapshot> providers = new ArrayList<>();
         query(c, """
                 select id, name, protocol, base_url, enabled, connect_timeout_ms, first_byte_timeout_ms,
-                       idle_timeout_ms, first_token_timeout_ms
+                       idle_timeout_ms, first_token_timeout_ms, responses_api
                 from catalog.provider order by id""",
                 rs -> {
                     long id = rs.getLong(1);
                     providers.add(new ProviderSnapshot(id, rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getBoolean(5),
                             new ProviderSnapshot.Timeouts(rs.getInt(6), rs.getInt(7), rs.getInt(8), rs.getInt(9)),
-                            headers.get(id), keys.get(id), models.get(id), rules.get(id)));
+                            headers.get(id), keys.get(id), models.get(id), rules.get(id), rs.getBoolean(10)));
                 });
 
         Map<Long, List<PoolSnapshot.Member>> poolMembers = new HashMap<>();

@@ -62,7 +62,8 @@ public class ProviderResource {
     @Operation(summary = "Create a provider",
             description = "Fields: name, protocol (openai|anthropic), baseUrl, enabled, timeouts {connectMs, firstByteMs, "
                     + "idleMs}, headers {name: value}, failoverRules [{status, bodyContains, action retry|stop, scope "
-                    + "none|key|key_model|provider_model|provider, cooldownSeconds, reason}]")
+                    + "none|key|key_model|provider_model|provider, cooldownSeconds, reason}], responsesApi (openai only: the "
+                    + "provider also serves /v1/responses, which the relay then passes through; default false)")
     @RequestBody(description = "The provider")
     @APIResponse(responseCode = "201", description = "Created")
     @APIResponse(responseCode = "400", description = "Body is not a JSON object")

@@ -30,7 +30,7 @@ import java.util.Set;
 public class ProviderService {
 
     static final Set<String> FIELDS = Set.of("name", "protocol", "baseUrl", "enabled", "timeouts", "headers",
-            "failoverRules");
+            "failoverRules", "responsesApi");
     private static final Set<String> TIMEOUT_FIELDS = Set.of("connectMs", "firstByteMs", "firstTokenMs", "idleMs");
     /** Longest timeout accepted (1 h): a stuck upstream must not hold a relay's slot for longer. */
     static final int MAX_TIMEOUT_MS = 3_600_000;
@@ -140,6 +140,12 @@ public class ProviderService {
                 p.enabled = enabled;
             }
         }
+        if (f.has("responsesApi")) {
+            Boolean on = f.bool("responsesApi");
+            if (on != null) {
+                p.responsesApi = on;
+            }
+        }
         if (f.has("timeouts")) {
             JsonNode node = f.object("timeouts");
             if (node != null) {
@@ -184,6 +190,9 @@ public class ProviderService {
                 p.failoverRules.clear();
                 p.failoverRules.addAll(rules);
             }
+        }
+        if (p.responsesApi && p.protocol != null && !ProviderSnapshot.OPENAI.equals(p.protocol)) {
+            f.error("responsesApi", "only an openai provider serves the Responses API");
         }
         f.throwIfErrors();
         if (newName != null && !newName.equals(p.name)) {
@@ -269,6 +278,6 @@ public class ProviderService {
         List<FailoverRule> rules = p.failoverRules.stream().map(FailoverRuleValue::toContract).toList();
         return new ProviderView(p.id, p.name, p.protocol, p.baseUrl, p.enabled,
                 new TimeoutsView(p.connectTimeoutMs, p.firstByteTimeoutMs, p.firstTokenTimeoutMs, p.idleTimeoutMs),
-                Map.copyOf(p.headers), rules, keys, models);
+                Map.copyOf(p.headers), rules, keys, models, p.responsesApi);
     }
 }

@@ -11,6 +11,9 @@ import java.util.Map;
  * @param baseUrl e.g. {@code https://api.openai.com} (the relay appends {@code /v1/...})
  * @param headers extra headers sent with every upstream request
  * @param failoverRules operator rules checked before the default failover table
+ * @param responsesApi an {@code openai} provider that also serves the Responses API ({@code POST /v1/responses}):
+ *        the relay passes {@code /v1/responses} requests through to it instead of translating them to chat
+ *        completions; false (the default, and what a snapshot written before the flag reads as) otherwise
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ProviderSnapshot(
@@ -23,7 +26,8 @@ public record ProviderSnapshot(
         Map<String, String> headers,
         List<ProviderKeySnapshot> keys,
         List<ModelSnapshot> models,
-        List<FailoverRule> failoverRules) {
+        List<FailoverRule> failoverRules,
+        boolean responsesApi) {
 
     public static final String OPENAI = "openai";
     public static final String ANTHROPIC = "anthropic";
@@ -34,6 +38,18 @@ public record ProviderSnapshot(
         models = models == null ? List.of() : List.copyOf(models);
         failoverRules = failoverRules == null ? List.of() : List.copyOf(failoverRules);
         timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
+    }
+
+    /** A provider without the Responses API flag (the schema before it). */
+    public ProviderSnapshot(long id, String name, String protocol, String baseUrl, boolean enabled, Timeouts timeouts,
+            Map<String, String> headers, List<ProviderKeySnapshot> keys, List<ModelSnapshot> models,
+            List<FailoverRule> failoverRules) {
+        this(id, name, protocol, baseUrl, enabled, timeouts, headers, keys, models, failoverRules, false);
+    }
+
+    /** Whether {@code /v1/responses} is passed through to it: an OpenAI provider with the Responses API flag. */
+    public boolean servesResponses() {
+        return responsesApi && OPENAI.equals(protocol);
     }
 
     /**

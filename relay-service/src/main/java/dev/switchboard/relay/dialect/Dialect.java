@@ -20,10 +20,11 @@ import java.util.Map;
  * stream or report an error, how rate-limit headers are named, and what an error looks like. Nothing
  * outside this package branches on the protocol.
  */
-public sealed interface Dialect permits OpenAiChat, AnthropicMessages {
+public sealed interface Dialect permits OpenAiChat, AnthropicMessages, OpenAiResponses {
 
     OpenAiChat OPENAI = new OpenAiChat();
     AnthropicMessages ANTHROPIC = new AnthropicMessages();
+    OpenAiResponses RESPONSES = new OpenAiResponses();
 
     /** Shared by the dialects for the small documents they build and the in-band events they inspect. */
     ObjectMapper JSON = new ObjectMapper();
@@ -33,8 +34,24 @@ public sealed interface Dialect permits OpenAiChat, AnthropicMessages {
         return ProviderSnapshot.ANTHROPIC.equals(wire) ? ANTHROPIC : OPENAI;
     }
 
-    /** The catalog protocol name. */
+    /**
+     * The dialect a provider answers a client of dialect {@code client} in: Responses for a Responses client when the
+     * provider serves the Responses API (catalog {@code responsesApi}), else the provider's protocol.
+     */
+    static Dialect serving(ProviderSnapshot provider, Dialect client) {
+        if (client == RESPONSES && provider.servesResponses()) {
+            return RESPONSES;
+        }
+        return of(provider.protocol());
+    }
+
+    /** The catalog protocol name (Responses: {@code openai}, the protocol of the providers that may speak it). */
     String wire();
+
+    /** The name in {@code x-switchboard-translated}: the catalog protocol name, {@code openai-responses} for Responses. */
+    default String label() {
+        return wire();
+    }
 
     /** This protocol in the translation package's terms. */
     Wire translationWire();
@@ -139,6 +156,19 @@ public sealed interface Dialect permits OpenAiChat, AnthropicMessages {
      * model continues from).
      */
     void appendAssistant(ObjectNode request, String text);
+
+    /**
+     * As {@link #streamError(String, String)}, numbered {@code sequence} on a dialect that numbers its events
+     * (Responses {@code sequence_number}); the others ignore it.
+     */
+    default Buffer streamError(String code, String message, long sequence) {
+        return streamError(code, message);
+    }
+
+    /** The event number an SSE event's data carries (Responses {@code sequence_number}), -1 when none. */
+    default long sequenceOf(String data) {
+        return -1;
+    }
 
     /** The error {@code type} this protocol gives a status. */
     String errorType(int status);

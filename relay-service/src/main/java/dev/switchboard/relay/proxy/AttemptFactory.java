@@ -36,7 +36,7 @@ final class AttemptFactory {
      *         honour (or is invalid for the translation): nothing was sent
      */
     UpstreamAttempt create(Exchange.ClientRequest req, Candidate c, OnContext on) {
-        Dialect dialect = Dialect.of(c.provider().protocol());
+        Dialect dialect = Dialect.serving(c.provider(), req.endpoint().dialect());
         RequestBody body = req.body();
         if (req.endpoint() == Endpoint.COUNT_TOKENS && dialect != req.endpoint().dialect()) {
             return new UpstreamAttempt(UpstreamAttempt.Plan.local(c, dialect, Translation.countTokensEstimate(body)),

@@ -71,11 +71,15 @@ final class ClientReply {
         out.end(Translator.error(client.translationWire(), e));
     }
 
-    /** Ends a committed stream with the explicit error event. */
-    void endStream(String code, String message, boolean writeError) {
+    /**
+     * Ends a committed stream with the explicit error event.
+     *
+     * @param sequence the number the client's next event gets, on a dialect that numbers events (Responses); else -1
+     */
+    void endStream(long sequence, String code, String message, boolean writeError) {
         if (!out.closed()) {
             if (writeError) {
-                out.write(dialect.streamError(code, message));
+                out.write(dialect.streamError(code, message, sequence));
             }
             out.end();
         }

@@ -11,7 +11,9 @@ public enum Endpoint {
     EMBEDDINGS("/v1/embeddings", Dialect.OPENAI, "embeddings", false),
     MESSAGES("/v1/messages", Dialect.ANTHROPIC, "messages", true),
     /** Claude Code asks it before long requests; an OpenAI candidate gets no call: the count is estimated. */
-    COUNT_TOKENS("/v1/messages/count_tokens", Dialect.ANTHROPIC, "count_tokens", false);
+    COUNT_TOKENS("/v1/messages/count_tokens", Dialect.ANTHROPIC, "count_tokens", false),
+    /** Passed through to a provider with the Responses API, translated to chat completions or messages for the others. */
+    RESPONSES("/v1/responses", Dialect.RESPONSES, "responses", true);
 
     private final String path;
     private final Dialect dialect;

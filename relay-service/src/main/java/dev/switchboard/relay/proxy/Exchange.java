@@ -224,7 +224,7 @@ final class Exchange {
         Buffer body = r.body();
         String contentType = r.contentType() == null ? "application/json" : r.contentType();
         if (t == null) {
-            Dialect.of(a.candidate().provider().protocol()).readAnswerUsage(body.getBytes(), tokens);
+            a.dialect().readAnswerUsage(body.getBytes(), tokens);
         } else {
             try {
                 body = t.answer(body, tokens);
@@ -285,7 +285,7 @@ final class Exchange {
             case StreamRelay.End.TooLong t -> {
                 attemptDone(a, "max_stream");
                 LOG.infof("stream ended after the maximum duration of %s", settings.maxStream());
-                reply.endStream("stream_max_duration", "The stream ran longer than the gateway's maximum of "
+                reply.endStream(streamTap.nextSequence(), "stream_max_duration", "The stream ran longer than the gateway's maximum of "
                         + settings.maxStream().toSeconds() + " s and was ended; the response is incomplete", true);
                 finish(504);
             }
@@ -350,7 +350,7 @@ final class Exchange {
             }
             metrics.continuation("not_continuable");
         }
-        reply.endStream(code, message, !errorForwarded);
+        reply.endStream(streamTap.nextSequence(), code, message, !errorForwarded);
         finish(502);
     }
 
@@ -366,7 +366,7 @@ final class Exchange {
 
     /** The continuation did not get through: the client is told the original failure. */
     private void endContinued(boolean errorWritten) {
-        reply.endStream(continuation.code(), continuation.message(), !errorWritten);
+        reply.endStream(streamTap.nextSequence(), continuation.code(), continuation.message(), !errorWritten);
         finish(502);
     }
 

@@ -5,6 +5,8 @@ import dev.switchboard.relay.dialect.Dialect;
 import dev.switchboard.relay.dialect.TokenCount;
 import dev.switchboard.relay.routing.Candidate;
 import dev.switchboard.relay.translate.Splice;
+import dev.switchboard.relay.translate.TranslationException;
+import dev.switchboard.relay.translate.Wire;
 import dev.switchboard.relay.upstream.RequestBody;
 import java.io.IOException;
 
@@ -41,8 +43,8 @@ final class StreamContinuation {
         StreamTap tap = broken.tap();
         Translation t = broken.translation();
         Dialect client = req.endpoint().dialect();
-        Splice s = Splice.of(Dialect.of(broken.candidate().provider().protocol()).translationWire(),
-                client.translationWire(), tap.recording(), t == null ? null : t.streamSettings(),
+        Splice s = Splice.of(Dialect.serving(broken.candidate().provider(), client).translationWire(),
+                client.translationWire(), tap.recording(), t == null ? null : t.settings(),
                 req.body().model(), req.body().clientAskedUsage(), code, message);
         if (s == null) {
             return null;
@@ -84,12 +86,17 @@ final class StreamContinuation {
      * @throws dev.switchboard.relay.translate.TranslationException the candidate cannot take the request
      */
     UpstreamAttempt attempt(AttemptFactory attempts, Candidate next, OnContext on) {
+        Wire wire = Dialect.serving(next.provider(), req.endpoint().dialect()).translationWire();
+        if (!Splice.decodable(wire)) {
+            throw new TranslationException(400, null, TranslationException.INVALID,
+                    "a Responses passthrough cannot continue another stream");
+        }
         String sent = splice.sentText();
         String prefix = sent.stripTrailing(); // a prefill may not end in whitespace; the model writes it again
         boolean prefill = next.acceptsPrefill() && !prefix.isEmpty();
         Exchange.ClientRequest request = prefill ? withPrefill(prefix) : req;
         UpstreamAttempt a = attempts.create(request, next, on);
-        a.spliceWith(splice.continuation(Dialect.of(next.provider().protocol()).translationWire(),
+        a.spliceWith(splice.continuation(wire,
                 prefill ? Splice.Mode.PREFILL : Splice.Mode.RESTART, sent.substring(prefix.length())));
         return a;
     }

@@ -44,6 +44,8 @@ final class StreamTap implements SseScanner.Listener {
     private int cutCount;
     private int droppedMalformed;
     private String brokenBy;
+    /** The highest event number seen on an upstream that numbers its events (Responses), -1 otherwise. */
+    private long lastSequence = -1;
 
     /** @param translator for {@link Feed#TRANSLATED}, else null */
     StreamTap(Dialect upstream, Feed feed, StreamTranslator translator) {
@@ -108,6 +110,7 @@ final class StreamTap implements SseScanner.Listener {
             return;
         }
         errorEvent |= error;
+        lastSequence = Math.max(lastSequence, upstream.sequenceOf(data));
         if (upstream.isTerminal(event, data)) {
             terminal = true;
         }
@@ -250,6 +253,11 @@ final class StreamTap implements SseScanner.Listener {
             return translator.complete() && !translator.errored();
         }
         return terminal && !errorEvent;
+    }
+
+    /** The number the client's next event gets on a dialect that numbers its events (Responses), for the hop's own error event. */
+    long nextSequence() {
+        return translator != null ? translator.nextSequence() : lastSequence + 1;
     }
 
     /** An in-band error event went through (and was forwarded as it came). */

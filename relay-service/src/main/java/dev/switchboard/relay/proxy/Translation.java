@@ -26,19 +26,25 @@ final class Translation {
     private final String clientModel;
     private final String responseId;
     private final boolean includeUsage;
-    private StreamSettings streamSettings;
+    private final long created = System.currentTimeMillis() / 1000;
+    /** A Responses client: the settings its response objects echo, read with the request; else null. */
+    private ObjectNode echo;
 
     Translation(Dialect client, Dialect upstream, RequestBody body, String requestId) {
         this.client = client;
         this.upstream = upstream;
         this.clientModel = body.model();
         this.includeUsage = body.clientAskedUsage();
-        this.responseId = (client == Dialect.ANTHROPIC ? "msg_" : "chatcmpl-") + requestId;
+        this.responseId = switch (client) {
+            case dev.switchboard.relay.dialect.AnthropicMessages a -> "msg_";
+            case dev.switchboard.relay.dialect.OpenAiResponses r -> "resp_";
+            case dev.switchboard.relay.dialect.OpenAiChat c -> "chatcmpl-";
+        } + requestId;
     }
 
     /** The value of {@code x-switchboard-translated}: the client's protocol, then the upstream's. */
     String direction() {
-        return client.wire() + "->" + upstream.wire();
+        return client.label() + "->" + upstream.label();
     }
 
     Dialect upstream() {
@@ -57,6 +63,9 @@ final class Translation {
             tree = (ObjectNode) node; // RequestBody.parse accepted one JSON object
         } catch (IOException e) {
             throw new TranslationException(400, null, TranslationException.INVALID, "Request body is not valid JSON");
+        }
+        if (client == Dialect.RESPONSES) {
+            echo = Translator.responsesEcho(tree);
         }
         RequestSettings settings = RequestSettings.of(upstreamModel).withDefaultMaxTokens(defaultMaxTokens)
                 .withStreamUsage(streamUsage);
@@ -83,8 +92,9 @@ final class Translation {
         Usage usage = Translator.usage(upstream.translationWire(), doc);
         into.set(usage.promptTokensOpenAi(), usage.outputTokens());
         try {
-            return Buffer.buffer(Dialect.JSON.writeValueAsBytes(
-                    Translator.response(upstream.translationWire(), client.translationWire(), doc, clientModel)));
+            return Buffer.buffer(Dialect.JSON.writeValueAsBytes(client == Dialect.RESPONSES
+                    ? Translator.responsesAnswer(upstream.translationWire(), doc, settings())
+                    : Translator.response(upstream.translationWire(), client.translationWire(), doc, clientModel)));
         } catch (IOException e) {
             throw new IllegalStateException("translated answer not serialisable", e);
         }
@@ -96,13 +106,12 @@ final class Translation {
     }
 
     StreamTranslator stream() {
-        streamSettings = new StreamSettings(clientModel, includeUsage, responseId, System.currentTimeMillis() / 1000);
-        return Translator.stream(upstream.translationWire(), client.translationWire(), streamSettings);
+        return Translator.stream(upstream.translationWire(), client.translationWire(), settings());
     }
 
-    /** What the client's stream was written with (null before {@link #stream()}). */
-    StreamSettings streamSettings() {
-        return streamSettings;
+    /** What the client's stream is written with. */
+    StreamSettings settings() {
+        return new StreamSettings(clientModel, includeUsage, responseId, created, echo);
     }
 
     /**

@@ -96,6 +96,11 @@ final class UpstreamAttempt {
         return plan.candidate();
     }
 
+    /** The dialect the upstream answers in. */
+    Dialect dialect() {
+        return plan.dialect();
+    }
+
     /** The translation of this attempt, null when the candidate speaks the client's protocol. */
     Translation translation() {
         return plan.translation();

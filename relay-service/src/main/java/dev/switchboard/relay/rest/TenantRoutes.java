@@ -19,6 +19,9 @@ import dev.switchboard.relay.routing.ListedModel;
 import dev.switchboard.relay.routing.Resolution;
 import dev.switchboard.relay.routing.ResolveRequest;
 import dev.switchboard.relay.routing.Skip;
+import dev.switchboard.relay.translate.TranslationException;
+import dev.switchboard.relay.translate.Translator;
+import dev.switchboard.relay.translate.Wire;
 import dev.switchboard.relay.upstream.RequestBody;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -241,7 +244,24 @@ public class TenantRoutes {
             error(rc.response(), endpoint.dialect(), 400, "invalid_request_error", "Embeddings cannot be streamed");
             return;
         }
+        if (endpoint == Endpoint.RESPONSES && !responsesAcceptable(rc, raw)) {
+            return;
+        }
         proxy.proxy(rc, endpoint, body, key, requestId, start);
+    }
+
+    /** Stored state and malformed input are refused before admission, whichever candidate would serve; false when it answered. */
+    private boolean responsesAcceptable(RoutingContext rc, byte[] raw) {
+        try {
+            Translator.checkResponsesRequest((com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(raw));
+            return true;
+        } catch (TranslationException e) {
+            rc.response().setStatusCode(e.status()).putHeader("content-type", "application/json")
+                    .end(Translator.error(Wire.OPENAI_RESPONSES, e));
+        } catch (java.io.IOException | ClassCastException e) {
+            error(rc.response(), Dialect.RESPONSES, 400, "invalid_request_error", "Request body must be a JSON object");
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- explain
@@ -259,13 +279,14 @@ public class TenantRoutes {
             error(rc.response(), Dialect.OPENAI, 503, "catalog_unavailable", "The model catalog is not loaded yet");
             return;
         }
-        String protocol = protocolParam(rc);
+        Dialect client = explainedDialect(rc);
+        String protocol = client.wire();
         // chat endpoints are served by either protocol: a candidate of the other one is translated
         Resolution r = loaded.resolver().resolve(new ResolveRequest(body.model(), key.group(), protocol, cooldowns,
                 headroom, System.currentTimeMillis(), true));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("model", r.requestedModel());
-        doc.put("protocol", protocol);
+        doc.put("protocol", client.label());
         doc.put("known", r.known());
         doc.put("resolved_via", r.resolvedVia());
         doc.put("targets", r.targets());
@@ -279,8 +300,8 @@ public class TenantRoutes {
             m.put("key", c.keyLabel());
             m.put("via", c.via());
             m.put("half_open", c.probeScope() != null);
-            m.put("translated", protocol.equals(c.provider().protocol()) ? null
-                    : protocol + "->" + c.provider().protocol());
+            Dialect serving = Dialect.serving(c.provider(), client);
+            m.put("translated", serving == client ? null : client.label() + "->" + serving.label());
             candidates.add(m);
         }
         doc.put("candidates", candidates);
@@ -298,9 +319,13 @@ public class TenantRoutes {
         json(rc, 200, doc);
     }
 
-    private static String protocolParam(RoutingContext rc) {
+    /** {@code ?protocol=anthropic} explains /v1/messages, {@code ?protocol=responses} /v1/responses, else chat. */
+    private static Dialect explainedDialect(RoutingContext rc) {
         String p = rc.queryParams().get("protocol");
-        return "anthropic".equalsIgnoreCase(p) ? Dialect.ANTHROPIC.wire() : Dialect.OPENAI.wire();
+        if ("anthropic".equalsIgnoreCase(p)) {
+            return Dialect.ANTHROPIC;
+        }
+        return "responses".equalsIgnoreCase(p) ? Dialect.RESPONSES : Dialect.OPENAI;
     }
 
     // ---------------------------------------------------------------- models

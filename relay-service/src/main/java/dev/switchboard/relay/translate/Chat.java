@@ -18,10 +18,21 @@ import java.util.List;
  * @param parallelToolCalls null: the wire's default (parallel allowed)
  * @param thinkingBudget Anthropic thinking budget tokens asked by an Anthropic client; null: none
  * @param reasoningEffort OpenAI {@code reasoning_effort} asked by an OpenAI client; null: none
+ * @param responseFormat structured output, in OpenAI chat's {@code response_format} shape ({@code json_schema} /
+ *     {@code json_object}); null: plain text. Only the Responses decoder sets it, and only when the target is OpenAI
+ *     chat (it refuses {@code text.format} towards a wire that cannot carry it)
  */
 record Chat(List<String> system, List<Message> messages, Integer maxTokens, Double temperature, Double topP,
         List<String> stop, List<Tool> tools, ToolChoice toolChoice, Boolean parallelToolCalls, String user,
-        Integer thinkingBudget, String reasoningEffort, boolean stream) {
+        Integer thinkingBudget, String reasoningEffort, boolean stream, JsonNode responseFormat) {
+
+    /** A request without structured output (what the chat and messages wires can ask of each other). */
+    Chat(List<String> system, List<Message> messages, Integer maxTokens, Double temperature, Double topP,
+            List<String> stop, List<Tool> tools, ToolChoice toolChoice, Boolean parallelToolCalls, String user,
+            Integer thinkingBudget, String reasoningEffort, boolean stream) {
+        this(system, messages, maxTokens, temperature, topP, stop, tools, toolChoice, parallelToolCalls, user,
+                thinkingBudget, reasoningEffort, stream, null);
+    }
 
     enum Role { USER, ASSISTANT }
 

@@ -18,7 +18,47 @@ final class FieldLists {
     static final Map<String, String> ANTHROPIC_REFUSED = anthropicRefused();
     static final Map<String, String> ANTHROPIC_DROPPED = anthropicDropped();
 
+    /** A Responses client served by a chat-completions or Anthropic candidate. */
+    static final Map<String, String> RESPONSES_REFUSED = responsesRefused();
+    static final Map<String, String> RESPONSES_DROPPED = responsesDropped();
+
     private FieldLists() {
+    }
+
+    private static Map<String, String> responsesRefused() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("previous_response_id", "stateless gateway: no response is stored (refused on every candidate)");
+        m.put("conversation", "stateless gateway: no conversation is stored (refused on every candidate)");
+        m.put("prompt", "stored prompt templates (refused on every candidate)");
+        m.put("background", "background: true needs a stored response (refused on every candidate)");
+        m.put("input[] item_reference", "a reference to a stored item (refused on every candidate)");
+        m.put("tools[] type other than function", "built-in tools (web_search, file_search, mcp, computer_use, code_interpreter, custom, …)");
+        m.put("tool_choice {type: allowed_tools | hosted tool | custom}", "no equivalent");
+        m.put("input[] built-in tool items (web_search_call, computer_call, mcp_call, …)", "history of built-in tools");
+        m.put("input[].content[] input_file / input_audio", "file and audio inputs");
+        m.put("input[].content[] input_image with file_id", "Files API references");
+        m.put("text.format", "json_schema / json_object towards an Anthropic candidate (mapped to response_format for chat completions)");
+        m.put("top_logprobs", "non-zero: token log probabilities are not reported");
+        return Collections.unmodifiableMap(m);
+    }
+
+    private static Map<String, String> responsesDropped() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("store", "accepted and answered store: false: nothing is stored");
+        m.put("metadata", "echoed in the response, not sent upstream");
+        m.put("include", "extra output (encrypted reasoning, logprobs, sources) is not produced");
+        m.put("truncation", "context truncation is the client's job");
+        m.put("max_tool_calls", "built-in tool budget");
+        m.put("reasoning.summary", "a summary is given whenever the upstream reasons");
+        m.put("text.verbosity", "soft length hint");
+        m.put("service_tier", "billing tier of the OpenAI account");
+        m.put("prompt_cache_key", "cache routing hint");
+        m.put("safety_identifier", "abuse monitoring id (user is mapped)");
+        m.put("stream_options", "Responses streams always carry usage in the terminal event");
+        m.put("input[] reasoning", "earlier turns' reasoning items: neither chat wire takes them back");
+        m.put("input[].content[] refusal", "history without equivalent");
+        m.put("tools[].strict", "schema adherence flag");
+        return Collections.unmodifiableMap(m);
     }
 
     private static Map<String, String> openAiRefused() {

@@ -292,7 +292,8 @@ final class OpenAiChatCodec {
         }
         if (c.maxTokens() != null) {
             // reasoning models refuse max_tokens; older compatible servers only know it
-            b.put(s.thinkingSupported() ? "max_completion_tokens" : "max_tokens", c.maxTokens());
+            boolean reasons = s.thinkingSupported() || c.reasoningEffort() != null;
+            b.put(reasons ? "max_completion_tokens" : "max_tokens", c.maxTokens());
         }
         if (c.temperature() != null) {
             b.put("temperature", c.temperature());
@@ -332,6 +333,11 @@ final class OpenAiChatCodec {
         }
         if (c.thinkingBudget() != null && s.effortFor(c.thinkingBudget()) != null) {
             b.put("reasoning_effort", s.effortFor(c.thinkingBudget()));
+        } else if (c.reasoningEffort() != null) { // a Responses client's reasoning.effort: same vendor, same values
+            b.put("reasoning_effort", c.reasoningEffort());
+        }
+        if (c.responseFormat() != null) {
+            b.set("response_format", c.responseFormat());
         }
         if (c.stream()) {
             b.put("stream", true);

@@ -80,7 +80,7 @@ public final class Splice {
      */
     public static Splice of(Wire upstream, Wire clientWire, Recording rec, StreamSettings translated,
             String clientModel, boolean includeUsage, String originalCode, String originalMessage) {
-        if (rec == null || rec.overflowed() || rec.events.isEmpty()) {
+        if (rec == null || rec.overflowed() || rec.events.isEmpty() || !decodable(upstream)) {
             return null;
         }
         StreamSettings s = translated != null ? translated : seen(upstream, rec.events, clientModel, includeUsage);
@@ -119,10 +119,16 @@ public final class Splice {
         return splicer != null && splicer.diverged;
     }
 
+    /** Whether a stream of this wire can be read back (a Responses upstream is only ever passed through). */
+    public static boolean decodable(Wire upstream) {
+        return upstream != Wire.OPENAI_RESPONSES;
+    }
+
     private static TranslatingStream decoder(Wire upstream, StreamEncoder enc) {
         return switch (upstream) {
             case OPENAI_CHAT -> new FromOpenAiStream(enc);
             case ANTHROPIC_MESSAGES -> new FromAnthropicStream(enc);
+            case OPENAI_RESPONSES -> throw new IllegalArgumentException("a Responses stream is not decoded");
         };
     }
 
@@ -345,6 +351,11 @@ public final class Splice {
         @Override
         public boolean errored() {
             return splicer.diverged || decoder.errored();
+        }
+
+        @Override
+        public long nextSequence() {
+            return decoder.nextSequence();
         }
 
         @Override

@@ -34,11 +34,17 @@ abstract class StreamEncoder {
     /** An upstream error event, translated; nothing follows. */
     abstract void error(Errors.Neutral error, Sink out);
 
+    /** The number the client's next event would get, on a wire that numbers its events (Responses); else -1. */
+    long nextSequence() {
+        return -1;
+    }
+
     /** The encoder of a client wire. */
     static StreamEncoder of(Wire client, StreamSettings s) {
         return switch (client) {
             case OPENAI_CHAT -> new ToOpenAiStream(s);
             case ANTHROPIC_MESSAGES -> new ToAnthropicStream(s);
+            case OPENAI_RESPONSES -> new ToResponsesStream(s);
         };
     }
 }

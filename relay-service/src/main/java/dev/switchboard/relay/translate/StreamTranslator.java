@@ -32,6 +32,14 @@ public interface StreamTranslator {
     /** An upstream error event was seen and its translation written; the stream is over. */
     boolean errored();
 
+    /**
+     * The number the client's next event gets on a wire that numbers its events (Responses {@code sequence_number}),
+     * for the hop's own error event that ends a cut stream; -1 on the other wires.
+     */
+    default long nextSequence() {
+        return -1;
+    }
+
     /** Token usage seen so far, in neutral form (what the client is shown, and what must be costed). */
     Usage usage();
 }

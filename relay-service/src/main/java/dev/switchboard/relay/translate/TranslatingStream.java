@@ -71,6 +71,11 @@ abstract class TranslatingStream implements StreamTranslator {
     }
 
     @Override
+    public final long nextSequence() {
+        return enc.nextSequence();
+    }
+
+    @Override
     public final Usage usage() {
         return usage;
     }

@@ -42,6 +42,19 @@ public record Usage(long inputTokens, long outputTokens, long cacheReadTokens, l
         return new Usage(Math.max(0, prompt - read - write), u.path("completion_tokens").asLong(0), read, write);
     }
 
+    /**
+     * From an OpenAI Responses {@code usage} object: {@code input_tokens} includes the cache read
+     * ({@code input_tokens_details.cached_tokens}), as chat's {@code prompt_tokens} does.
+     */
+    public static Usage fromResponses(JsonNode u) {
+        if (u == null || !u.isObject()) {
+            return NONE;
+        }
+        long input = u.path("input_tokens").asLong(0);
+        long read = u.path("input_tokens_details").path("cached_tokens").asLong(0);
+        return new Usage(Math.max(0, input - read), u.path("output_tokens").asLong(0), read, 0);
+    }
+
     /** From an Anthropic {@code usage} object (a message, {@code message_start.message} or {@code message_delta}). */
     public static Usage fromAnthropic(JsonNode u) {
         if (u == null || !u.isObject()) {

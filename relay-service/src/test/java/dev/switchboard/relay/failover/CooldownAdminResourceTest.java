@@ -131,6 +131,9 @@ class CooldownAdminResourceTest {
         CooldownFixtures.await(() -> store.get(scope).await().atMost(WAIT) != null, WAIT, "cooldown in Redis");
         cooldowns.tryAcquireProbe(scope).await().atMost(WAIT);
 
+        // the active gauge follows the near cache, which hears of the cooldown by pub/sub: eventually
+        CooldownFixtures.await(() -> given().when().get("/q/metrics").then().statusCode(200).extract().asString()
+                .matches("(?s).*switchboard_cooldowns_active(\\{[^}]*})? [1-9].*"), WAIT, "active gauge");
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
 
         assertThat(metrics).containsPattern(

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class OpenApiTest {
 
     private static final List<String> TENANT_PATHS = List.of("/v1/chat/completions", "/v1/embeddings", "/v1/messages",
-            "/v1/models", "/v1/models/{id}", "/v1/route/explain");
+            "/v1/responses", "/v1/models", "/v1/models/{id}", "/v1/route/explain");
 
     @Test
     @SuppressWarnings("unchecked")

@@ -14,7 +14,8 @@ class TranslationDocsTest {
     @Test
     void theTranslationSectionNamesEveryRefusedAndDroppedField() throws IOException {
         String doc = Files.readString(Path.of("README.md"));
-        for (Wire[] d : new Wire[][] {{Wire.OPENAI_CHAT, Wire.ANTHROPIC_MESSAGES}, {Wire.ANTHROPIC_MESSAGES, Wire.OPENAI_CHAT}}) {
+        for (Wire[] d : new Wire[][] {{Wire.OPENAI_CHAT, Wire.ANTHROPIC_MESSAGES}, {Wire.ANTHROPIC_MESSAGES, Wire.OPENAI_CHAT},
+                {Wire.OPENAI_RESPONSES, Wire.OPENAI_CHAT}}) {
             for (Map<String, String> fields : java.util.List.of(Translator.unsupportedFields(d[0], d[1]),
                     Translator.droppedFields(d[0], d[1]))) {
                 for (String field : fields.keySet()) {

@@ -428,6 +428,9 @@ final class MockHandler implements Handler<HttpServerRequest> {
      * Sends a TCP RST: SO_LINGER 0 makes the close abort the connection instead of a FIN, so the client
      * sees "connection reset" rather than a clean end of stream.
      */
+    /** Pause between the last event written and a mid-stream reset. */
+    private static final int RESET_AFTER_WRITE_MS = 50;
+
     private static void reset(Exchange ex) {
         io.netty.channel.Channel channel = ((io.vertx.core.net.impl.ConnectionBase) ex.req.connection()).channel();
         channel.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
@@ -437,7 +440,8 @@ final class MockHandler implements Handler<HttpServerRequest> {
     /** Closes the connection with a FIN, or an RST when the fault says {@code reset}. */
     private static void closeConnection(Exchange ex) {
         if (ex.fault.reset) {
-            reset(ex);
+            // a reset with linger 0 discards what is still in the socket's send buffer: let the events arrive first
+            ex.after(RESET_AFTER_WRITE_MS, () -> reset(ex));
         } else {
             ex.req.connection().close();
         }

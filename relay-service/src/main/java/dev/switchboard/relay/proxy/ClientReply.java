@@ -1,5 +1,7 @@
 package dev.switchboard.relay.proxy;
 
+import dev.switchboard.relay.routing.AttemptOutcome;
+import dev.switchboard.relay.routing.Exhaustion;
 import dev.switchboard.relay.dialect.Dialect;
 import dev.switchboard.relay.dialect.ExhaustionDetail;
 import dev.switchboard.relay.routing.Candidate;
@@ -83,5 +85,38 @@ final class ClientReply {
             }
             out.end();
         }
+    }
+
+    /** The answer for a chain that ran out: 429, 502 or 503 with the attempts and skips, and Retry-After. */
+    void exhausted(Exhaustion ex, String model, ExhaustionDetail detail, int attempts) {
+        switch (ex.status()) {
+            case 429 -> error(429, "rate_limited", "Every upstream for '" + model + "' is rate limited; retry later",
+                    ex.retryAfterSeconds(), detail, attempts);
+            case 502 -> error(502, "upstream_failed", "Every upstream for '" + model + "' failed",
+                    ex.retryAfterSeconds(), detail, attempts);
+            default -> error(ex.status(), "no_upstream_available", "No upstream is available for '" + model
+                    + "' right now", ex.retryAfterSeconds(), detail, attempts);
+        }
+    }
+
+    /**
+     * The upstream's own error answer in front of the client (a 400 about the request, say), in the client's
+     * shape when the candidate was translated.
+     *
+     * @return the status sent
+     */
+    int relayed(Candidate c, AttemptOutcome outcome, String contentType, Translation t, int attempts) {
+        int status = outcome.status() == 0 ? 502 : outcome.status();
+        String body = outcome.body() == null ? "" : outcome.body();
+        if (t != null) {
+            Translator.TranslatedError te = t.error(status, body);
+            status = te.status();
+            body = te.body();
+            contentType = null;
+        }
+        served(c, status, attempts, t == null ? null : t.direction());
+        out.putHeader("content-type", contentType == null || outcome.status() == 0 ? "application/json" : contentType);
+        out.end(body);
+        return out.getStatusCode();
     }
 }

@@ -72,10 +72,10 @@ public class AuthCacheStore {
         redis.key(String.class).del(RedisKeys.authKey(sha256Hex));
     }
 
-    /** Publishes the event on {@code sb:auth:events} and bumps {@code sb:auth:epoch}. */
+    /** Bumps {@code sb:auth:epoch}, then publishes the event on {@code sb:auth:events} carrying the new epoch. */
     public void publish(AuthEvent event) {
-        redis.pubsub(String.class).publish(RedisKeys.AUTH_EVENTS, json(event));
-        redis.value(Long.class).incr(RedisKeys.AUTH_EPOCH);
+        long epoch = redis.value(Long.class).incr(RedisKeys.AUTH_EPOCH);
+        redis.pubsub(String.class).publish(RedisKeys.AUTH_EVENTS, json(event.withEpoch(epoch)));
     }
 
     private String json(Object value) {

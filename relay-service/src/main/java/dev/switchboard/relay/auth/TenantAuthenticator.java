@@ -20,6 +20,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -32,6 +33,8 @@ import org.jboss.logging.Logger;
 public class TenantAuthenticator {
 
     private static final Logger LOG = Logger.getLogger(TenantAuthenticator.class);
+    /** An epoch jump beyond this between two polls flushes without counting messages. */
+    private static final long MAX_EPOCH_GAP = 10_000;
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -47,7 +50,10 @@ public class TenantAuthenticator {
     private final Vertx vertx;
     private final RelayConfig.Auth config;
 
+    /** Messages without an epoch (older publishers) since the last poll: each covers one unknown epoch move. */
     private final AtomicLong eventsSincePoll = new AtomicLong();
+    /** Epoch moves heard of by message and not yet matched by a poll. */
+    private final ConcurrentSkipListSet<Long> heardEpochs = new ConcurrentSkipListSet<>();
     private volatile long lastEpoch = Long.MIN_VALUE;
     private volatile Cancellable subscription;
     private long pollTimer = -1;
@@ -84,7 +90,11 @@ public class TenantAuthenticator {
     }
 
     void onEvent(AuthEvent event) {
-        eventsSincePoll.incrementAndGet();
+        if (event.epoch() > 0) {
+            heardEpochs.add(event.epoch());
+        } else {
+            eventsSincePoll.incrementAndGet();
+        }
         if (event.keyHashes() == null || event.keyHashes().isEmpty()) {
             // an event that does not say which keys it touches: drop everything to be safe
             cache.invalidateAll();
@@ -94,16 +104,34 @@ public class TenantAuthenticator {
     }
 
     private void pollEpoch() {
-        store.epoch().subscribe().with(epoch -> {
-            long previous = lastEpoch;
-            long received = eventsSincePoll.getAndSet(0);
-            lastEpoch = epoch;
-            if (previous != Long.MIN_VALUE && epoch != previous && epoch - previous > received) {
-                LOG.infof("auth epoch moved %d -> %d with %d invalidation messages received: flushing the key cache",
-                        previous, epoch, received);
-                cache.invalidateAll();
+        store.epoch().subscribe().with(this::onEpoch, err -> LOG.debugf("auth epoch poll failed: %s", err.getMessage()));
+    }
+
+    /**
+     * Flushes L1 when the epoch moved by a change whose message this replica did not hear: every move in
+     * (previous, epoch] must be matched by a message carrying that epoch (or, for messages without one, by
+     * their count). A message that arrives after its move was polled matches nothing later.
+     */
+    void onEpoch(long epoch) {
+        long previous = lastEpoch;
+        lastEpoch = epoch;
+        long unnumbered = eventsSincePoll.getAndSet(0);
+        if (previous == Long.MIN_VALUE || epoch == previous) {
+            heardEpochs.headSet(epoch, true).clear();
+            return;
+        }
+        long unheard = epoch < previous || epoch - previous > MAX_EPOCH_GAP ? Long.MAX_VALUE : 0;
+        for (long e = previous + 1; unheard != Long.MAX_VALUE && e <= epoch; e++) {
+            if (!heardEpochs.remove(e)) {
+                unheard++;
             }
-        }, err -> LOG.debugf("auth epoch poll failed: %s", err.getMessage()));
+        }
+        heardEpochs.headSet(epoch, true).clear();
+        if (unheard > unnumbered) {
+            LOG.infof("auth epoch moved %d -> %d with invalidation messages missing: flushing the key cache",
+                    previous, epoch);
+            cache.invalidateAll();
+        }
     }
 
     /**

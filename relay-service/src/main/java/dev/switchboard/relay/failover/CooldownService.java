@@ -79,6 +79,7 @@ public class CooldownService implements CooldownView, CooldownSink {
     private volatile ReactiveRedisSubscriber subscriber;
     private volatile boolean subscribed;
     private volatile long timerId = -1;
+    private volatile Gauge activeGauge;
     private volatile long lastBackstopEpochMs;
 
     private record Cached(CooldownState state, long seenAtMs) {
@@ -100,9 +101,6 @@ public class CooldownService implements CooldownView, CooldownSink {
         this.meters = meters;
         this.vertx = vertx;
         this.replicaId = replicaId;
-        Gauge.builder("switchboard.cooldowns.active", this, s -> s.activeCount())
-                .description("Cooldowns this replica currently honours (deadline not yet reached)")
-                .register(meters);
     }
 
     private static CooldownPolicy policyOf(Instance<CooldownPolicy> policies, Instance<FailoverSettings> settings) {
@@ -144,6 +142,11 @@ public class CooldownService implements CooldownView, CooldownSink {
         if (!running.compareAndSet(false, true)) {
             return Uni.createFrom().voidItem();
         }
+        // registered per start and removed at stop: a registry that outlives this instance (a restarted
+        // application) must not keep reading a stopped one
+        activeGauge = Gauge.builder("switchboard.cooldowns.active", this, s -> s.activeCount())
+                .description("Cooldowns this replica currently honours (deadline not yet reached)")
+                .register(meters);
         long period = Math.max(100, config.backstopInterval().toMillis());
         timerId = vertx.setPeriodic(period, id -> refresh().subscribe().with(x -> { }, t -> { }));
         return subscribe().onFailure().recoverWithNull().chain(this::refresh).replaceWithVoid();
@@ -155,6 +158,10 @@ public class CooldownService implements CooldownView, CooldownSink {
             return;
         }
         subscriptionGeneration.incrementAndGet();
+        Gauge gauge = activeGauge;
+        if (gauge != null) {
+            meters.remove(gauge);
+        }
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
         }

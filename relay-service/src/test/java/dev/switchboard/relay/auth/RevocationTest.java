@@ -59,10 +59,32 @@ class RevocationTest extends RelayTestBase {
         String key = fx.seedKey(snapshot);
         assertThat(status(key)).isEqualTo(200);
         fx.seedKey(key, revoked(snapshot));
-        redis.pubsub(String.class).publish(RedisKeys.AUTH_EVENTS, fx.json(new AuthEvent(AuthEvent.KEY, snapshot.apiKeyId(),
-                snapshot.version() + 1, List.of(TenantAuthenticator.sha256Hex(key)))));
+        publishAsAuthServiceDoes(new AuthEvent(AuthEvent.KEY, snapshot.apiKeyId(), snapshot.version() + 1,
+                List.of(TenantAuthenticator.sha256Hex(key))));
+        assertThat(refusedWithin(key, 2000)).isBetween(0L, 2000L);
+    }
+
+    @Test
+    void aMessageArrivingAfterItsEpochWasPolledDoesNotHideALaterLostOne() throws Exception {
+        ApiKeySnapshot snapshot = Fixture.key(Fixture.group(List.of(), Map.of()));
+        String key = fx.seedKey(snapshot);
+        assertThat(status(key)).isEqualTo(200);
+        // a change whose message is slow: the relay polls the moved epoch before the message arrives
+        long late = redis.value(String.class).incr(RedisKeys.AUTH_EPOCH);
+        Thread.sleep(2_500);
+        redis.pubsub(String.class).publish(RedisKeys.AUTH_EVENTS, fx.json(new AuthEvent(AuthEvent.GROUP, 1, 1,
+                List.of(TenantAuthenticator.sha256Hex(Fixture.unique("other"))), late)));
+        assertThat(status(key)).isEqualTo(200);
+        // then the revocation, whose message is lost: the late message must not count for it
+        fx.seedKey(key, revoked(snapshot));
         redis.value(String.class).incr(RedisKeys.AUTH_EPOCH);
         assertThat(refusedWithin(key, 2000)).isBetween(0L, 2000L);
+    }
+
+    /** As auth-service publishes: bump the epoch, then the message carrying it. */
+    private void publishAsAuthServiceDoes(AuthEvent event) {
+        long epoch = redis.value(String.class).incr(RedisKeys.AUTH_EPOCH);
+        redis.pubsub(String.class).publish(RedisKeys.AUTH_EVENTS, fx.json(event.withEpoch(epoch)));
     }
 
     @Test

@@ -250,6 +250,8 @@ class CooldownServiceTest {
         CooldownService counted = new CooldownService(store, CooldownFixtures.config(NO_BACKSTOP),
                 CooldownFixtures.policy(), meters, vertx, "replica-m");
         extra.add(counted);
+        counted.start().await().atMost(WAIT);
+        double before = meters.get("switchboard.cooldowns.active").gauge().value(); // what Redis already holds
         Candidate c = uniqueCandidate();
         String scope = keyModelScope(c);
 
@@ -259,8 +261,11 @@ class CooldownServiceTest {
 
         assertThat(meters.get("switchboard.cooldowns.set").tags("scope_kind", "key_model", "reason", "rate_limited")
                 .counter().count()).isEqualTo(1.0);
-        assertThat(meters.get("switchboard.cooldowns.active").gauge().value()).isEqualTo(1.0);
+        assertThat(meters.get("switchboard.cooldowns.active").gauge().value()).isEqualTo(before + 1);
         assertThat(meters.get("switchboard.probes").tags("outcome", "busy").counter().count())
                 .as("cooling, not half-open: the lock is refused").isEqualTo(1.0);
+
+        counted.stop();
+        assertThat(meters.find("switchboard.cooldowns.active").gauge()).as("a stopped service is not counted").isNull();
     }
 }

@@ -26,6 +26,7 @@ MODES="${MODES:-json sse}"
 MOCK_PORT="${MOCK_PORT:-18090}"
 NGINX_PORT="${NGINX_PORT:-18091}"
 RELAY_PORT="${RELAY_PORT:-18080}"
+RELAY_MANAGEMENT_PORT="${RELAY_MANAGEMENT_PORT:-19080}"
 REDIS_DB="${BENCH_REDIS_DB:-6}"          # a database no test or service uses
 BUILD_DIR="${BENCH_BUILD_DIR:-target-bench}"
 M2="${M2_REPO:-$HOME/.m2/repository}"
@@ -130,15 +131,15 @@ $R SET "sb:auth:key:$SHA" "{\"v\":1,\"version\":$VERSION,\"notFound\":false,\"sn
 $R SET sb:catalog:snapshot "{\"v\":1,\"version\":$VERSION,\"publishedAt\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"providers\":[{\"id\":900001,\"name\":\"bench-mock\",\"protocol\":\"openai\",\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"enabled\":true,\"timeouts\":{\"connectMs\":2000,\"firstByteMs\":30000,\"idleMs\":30000},\"headers\":{},\"keys\":[{\"id\":900001,\"label\":\"bench\",\"secretCiphertext\":\"$SEALED\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}],\"models\":[{\"id\":900001,\"name\":\"$MODEL\",\"upstreamName\":\"gpt-bench\",\"contextWindow\":128000,\"inputPricePerMTok\":1,\"outputPricePerMTok\":2,\"enabled\":true}],\"failoverRules\":[]},{\"id\":900002,\"name\":\"bench-mock-anthropic\",\"protocol\":\"anthropic\",\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"enabled\":true,\"timeouts\":{\"connectMs\":2000,\"firstByteMs\":30000,\"idleMs\":30000},\"headers\":{},\"keys\":[{\"id\":900002,\"label\":\"bench-a\",\"secretCiphertext\":\"$SEALED\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}],\"models\":[{\"id\":900002,\"name\":\"$MODEL_TR\",\"upstreamName\":\"claude-bench\",\"contextWindow\":200000,\"inputPricePerMTok\":1,\"outputPricePerMTok\":2,\"enabled\":true}],\"failoverRules\":[]}],\"pools\":[],\"clusters\":[],\"routes\":[]}" >/dev/null
 $R SET sb:catalog:version "$VERSION" >/dev/null
 
-HTTP_HOST=127.0.0.1 HTTP_PORT=$RELAY_PORT REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB" SB_DATA_KEYS="$DATA_KEYS" \
+HTTP_HOST=127.0.0.1 HTTP_PORT=$RELAY_PORT MANAGEMENT_HOST=127.0.0.1 MANAGEMENT_PORT=$RELAY_MANAGEMENT_PORT REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB" SB_DATA_KEYS="$DATA_KEYS" \
   AUTH_SERVICE_URL="http://127.0.0.1:1" SB_INTERNAL_TOKEN="bench" SB_SHUTDOWN_DELAY=0s \
   "$JAVA" ${RELAY_HEAP_OPTS:--Xms64m -Xmx192m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -Xss512k} --add-opens java.base/java.lang=ALL-UNNAMED $JFR_OPTS \
   -Dquarkus.log.level=WARN $RELAY_OPTS -jar "$RELAY_JAR" >"$WORK/relay.log" 2>&1 &
 RELAY_PID=$!
 PIDS+=($RELAY_PID)
-wait_http "http://127.0.0.1:$RELAY_PORT/q/health/live" 60
+wait_http "http://127.0.0.1:$RELAY_MANAGEMENT_PORT/q/health/live" 60
 for _ in $(seq 1 100); do
-  curl -sf -o /dev/null "http://127.0.0.1:$RELAY_PORT/q/health/ready" && break
+  curl -sf -o /dev/null "http://127.0.0.1:$RELAY_MANAGEMENT_PORT/q/health/ready" && break
   sleep 0.2
 done
 curl -sf -o /dev/null -H "Authorization: Bearer $TENANT_KEY" -H 'Content-Type: application/json' \
@@ -186,7 +187,7 @@ for mode in $MODES; do
   done
 done
 
-curl -s "http://127.0.0.1:$RELAY_PORT/q/metrics" | grep -E '^switchboard_(relay_(requests_total|overhead_seconds_(count|sum)|upstream_duration_seconds_(count|sum))|limit_(refusals|redis_failures)_total|usage_(batches|dropped|buffered|queued))' >"$WORK/metrics.txt" || true
+curl -s "http://127.0.0.1:$RELAY_MANAGEMENT_PORT/q/metrics" | grep -E '^switchboard_(relay_(requests_total|overhead_seconds_(count|sum)|upstream_duration_seconds_(count|sum))|limit_(refusals|redis_failures)_total|usage_(batches|dropped|buffered|queued))' >"$WORK/metrics.txt" || true
 grep -E '"level":"(WARN|ERROR)"' "$WORK/relay.log" | head -20 | cut -c1-300 >"$WORK/relay-warnings.txt" || true
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }'; }

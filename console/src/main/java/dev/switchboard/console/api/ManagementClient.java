@@ -41,7 +41,12 @@ public class ManagementClient {
      * @param bearer the operator's access token, or a tenant key for route explain
      */
     public ApiAnswer call(Api api, String method, String pathAndQuery, byte[] body, String bearer) {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(api.baseUrl(config) + pathAndQuery))
+        return call(api, URI.create(api.baseUrl(config) + pathAndQuery), method, body, bearer);
+    }
+
+    private ApiAnswer call(Api api, URI uri, String method, byte[] body, String bearer) {
+        String pathAndQuery = uri.getRawPath();
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri)
                 .timeout(config.requestTimeout())
                 .header("Accept", "application/json, application/problem+json");
         if (bearer != null) {
@@ -71,9 +76,9 @@ public class ManagementClient {
         }
     }
 
-    /** A GET of a plain-text document (the relay's Prometheus metrics), no token. */
-    public ApiAnswer getText(Api api, String path) {
-        return call(api, "GET", path, null, null);
+    /** The relay's Prometheus metrics, from its management port, no token. */
+    public ApiAnswer relayMetrics() {
+        return call(Api.RELAY, URI.create(config.relayMetricsUrl()), "GET", null, null);
     }
 
     private ApiAnswer down(Api api, String detail) {

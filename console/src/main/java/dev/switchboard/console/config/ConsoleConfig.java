@@ -14,8 +14,11 @@ public interface ConsoleConfig {
     /** Base URL of catalog-service (providers, models, pools, clusters, routes). */
     String catalogUrl();
 
-    /** Base URL of relay-service (cooldowns, route explain, /q/metrics). */
+    /** Base URL of relay-service (cooldowns, route explain). */
     String relayUrl();
+
+    /** The relay's Prometheus metrics, on its management port (the dashboard's figures). */
+    String relayMetricsUrl();
 
     /** Connect timeout of every management call. */
     @WithDefault("2s")

@@ -41,7 +41,7 @@ public class DashboardResource {
     public Map<String, Object> reading() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("at", System.currentTimeMillis());
-        ApiAnswer metrics = client.getText(Api.RELAY, "/q/metrics");
+        ApiAnswer metrics = client.relayMetrics();
         if (metrics.down() || metrics.status() != 200) {
             out.put("relayDown", true);
         } else {

@@ -23,7 +23,8 @@ public class ConsoleTestResource implements QuarkusTestResourceLifecycleManager 
                     "quarkus.oidc.token-state-manager.encryption-secret", "test-only-console-session-secret-0123456789",
                     "switchboard.console.auth-url", authUrl,
                     "switchboard.console.catalog-url", System.getProperty("console.it.catalog-url"),
-                    "switchboard.console.relay-url", System.getProperty("console.it.relay-url"));
+                    "switchboard.console.relay-url", System.getProperty("console.it.relay-url"),
+                    "switchboard.console.relay-metrics-url", System.getProperty("console.it.relay-metrics-url", System.getProperty("console.it.relay-url") + "/q/metrics"));
         }
         try {
             oidc = new TestOidcProvider();
@@ -39,7 +40,8 @@ public class ConsoleTestResource implements QuarkusTestResourceLifecycleManager 
                 "quarkus.oidc.token-state-manager.encryption-secret", "test-only-console-session-secret-0123456789",
                 "switchboard.console.auth-url", apis.authUrl(),
                 "switchboard.console.catalog-url", apis.catalogUrl(),
-                "switchboard.console.relay-url", apis.relayUrl());
+                "switchboard.console.relay-url", apis.relayUrl(),
+                "switchboard.console.relay-metrics-url", apis.relayUrl() + "/q/metrics");
     }
 
     /** The fake auth-service (and its {@code /fake/...} control paths), for tests in the same class loader. */

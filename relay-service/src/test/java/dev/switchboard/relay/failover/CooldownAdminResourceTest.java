@@ -1,5 +1,6 @@
 package dev.switchboard.relay.failover;
 
+import dev.switchboard.relay.support.Management;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -132,9 +133,9 @@ class CooldownAdminResourceTest {
         cooldowns.tryAcquireProbe(scope).await().atMost(WAIT);
 
         // the active gauge counts the near cache of the running service (not of one an earlier application stopped)
-        CooldownFixtures.await(() -> activeGauge(given().when().get("/q/metrics").then().statusCode(200).extract()
+        CooldownFixtures.await(() -> activeGauge(Management.given().when().get("/q/metrics").then().statusCode(200).extract()
                 .asString()) >= 1, WAIT, "active gauge");
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().when().get("/q/metrics").then().statusCode(200).extract().asString();
 
         assertThat(metrics).containsPattern(
                 "switchboard_cooldowns_set_total\\{[^}]*reason=\"rate_limited\"[^}]*scope_kind=\"key_model\"[^}]*} [1-9]");

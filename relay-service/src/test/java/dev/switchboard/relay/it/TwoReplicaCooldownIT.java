@@ -86,9 +86,13 @@ class TwoReplicaCooldownIT {
     private static String seededSnapshot;
 
     /** One relay process. */
-    private record Replica(String id, int port, Process process, Path log) {
+    private record Replica(String id, int port, int managementPort, Process process, Path log) {
         String url(String path) {
             return "http://127.0.0.1:" + port + path;
+        }
+
+        String managementUrl(String path) {
+            return "http://127.0.0.1:" + managementPort + path;
         }
     }
 
@@ -268,6 +272,7 @@ class TwoReplicaCooldownIT {
 
     private static Replica launch(String id, Path jar, String dataKeys) throws IOException {
         int port = freePort();
+        int managementPort = freePort();
         Path logs = jar.getParent().getParent().resolve("it-logs");
         Files.createDirectories(logs);
         Path log = logs.resolve(id + ".log");
@@ -275,6 +280,8 @@ class TwoReplicaCooldownIT {
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.host=127.0.0.1",
+                "-Dquarkus.management.port=" + managementPort,
                 "-Dquarkus.redis.hosts=redis://127.0.0.1:6379/3",
                 "-Dswitchboard.replica-id=" + id,
                 "-Dswitchboard.cooldowns.backstop-interval=1s",
@@ -289,7 +296,7 @@ class TwoReplicaCooldownIT {
         pb.environment().put("AUTH_SERVICE_URL", "http://127.0.0.1:1");
         pb.environment().put("SB_INTERNAL_TOKEN", "it-internal-token");
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        return new Replica(id, port, pb.start(), log);
+        return new Replica(id, port, managementPort, pb.start(), log);
     }
 
     private static void awaitReady(Replica r) throws InterruptedException {
@@ -299,7 +306,7 @@ class TwoReplicaCooldownIT {
                 throw new AssertionError(r.id() + " exited with " + r.process().exitValue() + ":\n" + tail(r.log()));
             }
             try {
-                HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create(r.url("/q/health/ready")))
+                HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create(r.managementUrl("/q/health/ready")))
                         .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
                 if (ready.statusCode() == 200) {
                     return;

@@ -1,5 +1,6 @@
 package dev.switchboard.relay.limits;
 
+import dev.switchboard.relay.support.Management;
 import static dev.switchboard.relay.limits.LimitFixtures.group;
 import static dev.switchboard.relay.limits.LimitFixtures.key;
 import static dev.switchboard.relay.limits.LimitFixtures.unlimitedGroup;
@@ -116,7 +117,7 @@ class LimitServiceTest {
         }
         assertThat(windowCount(key.apiKeyId())).isEqualTo(3);
         assertThat(refusals(Refusal.RATE_LIMIT) - before).isEqualTo(3.0);
-        given().get("/q/metrics").then().statusCode(200)
+        Management.given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("switchboard_limit_refusals_total{code=\"rate_limit_exceeded\""));
     }
 

@@ -90,6 +90,7 @@ class GracefulShutdownIT {
                 .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
 
         int port = freePort();
+        int managementPort = freePort();
         Path log = Files.createTempFile("relay-shutdown", ".log");
         ProcessBuilder pb = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-Xmx256m",
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-jar", jar)
@@ -98,14 +99,16 @@ class GracefulShutdownIT {
                 "REDIS_URL", "redis://127.0.0.1:6379/3", "SB_DATA_KEYS", DATA_KEYS,
                 "AUTH_SERVICE_URL", "http://127.0.0.1:1", "SB_INTERNAL_TOKEN", "it",
                 "SB_SHUTDOWN_DELAY", "2s", "SB_SHUTDOWN_TIMEOUT", "30s"));
+        pb.environment().putAll(Map.of("MANAGEMENT_HOST", "127.0.0.1", "MANAGEMENT_PORT", Integer.toString(managementPort)));
         relay = pb.start();
         String base = "http://127.0.0.1:" + port;
+        String management = "http://127.0.0.1:" + managementPort;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.currentTimeMillis() + 60_000;
         int ready = 0;
         while (System.currentTimeMillis() < deadline && ready != 200) {
             try {
-                ready = http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
+                ready = http.send(HttpRequest.newBuilder(URI.create(management + "/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode();
             } catch (java.io.IOException e) {
                 // not listening yet
@@ -142,7 +145,7 @@ class GracefulShutdownIT {
         long until = System.currentTimeMillis() + 2000;
         while (readiness == 200 && System.currentTimeMillis() < until) {
             try {
-                readiness = http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
+                readiness = http.send(HttpRequest.newBuilder(URI.create(management + "/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode();
             } catch (java.io.IOException e) {
                 readiness = -1;

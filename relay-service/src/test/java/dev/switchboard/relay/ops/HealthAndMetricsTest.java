@@ -1,5 +1,6 @@
 package dev.switchboard.relay.ops;
 
+import dev.switchboard.relay.support.Management;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -32,11 +33,20 @@ class HealthAndMetricsTest extends RelayTestBase {
     dev.switchboard.relay.store.RedisStatus redisStatus;
 
     @Test
+    void healthAndMetricsAreOnTheManagementPortOnly() {
+        assertThat(Management.port()).isNotEqualTo(io.restassured.RestAssured.port);
+        given().when().get("/q/health/ready").then().statusCode(404);
+        given().when().get("/q/metrics").then().statusCode(404);
+        Management.given().when().get("/q/health/live").then().statusCode(200);
+        Management.given().when().get("/v1/models").then().statusCode(404);
+    }
+
+    @Test
     void readyOnceACatalogIsLoaded() {
         fx.publish(List.of(), List.of(), List.of(), List.of());
-        given().when().get("/q/health/ready").then().statusCode(200)
+        Management.given().when().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'relay' }.data.catalogLoaded", equalTo(true));
-        given().when().get("/q/health/live").then().statusCode(200);
+        Management.given().when().get("/q/health/live").then().statusCode(200);
     }
 
     @Test
@@ -62,7 +72,7 @@ class HealthAndMetricsTest extends RelayTestBase {
                             + ",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
                     .when().post("/v1/chat/completions").then().statusCode(200);
         }
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics)
                 .contains("switchboard_relay_requests_total{endpoint=\"chat_completions\",model=\"" + model
                         + "\",provider=\"" + provider + "\",status=\"200\"}")

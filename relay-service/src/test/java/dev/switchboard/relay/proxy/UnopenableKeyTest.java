@@ -1,5 +1,6 @@
 package dev.switchboard.relay.proxy;
 
+import dev.switchboard.relay.support.Management;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -43,7 +44,7 @@ class UnopenableKeyTest extends RelayTestBase {
         given().header("Authorization", "Bearer " + tenant).contentType("application/json")
                 .body("{\"model\":\"" + model + "\"}").when().post("/v1/route/explain")
                 .then().statusCode(200).body("skipped.reason", hasItem("no_credential"));
-        given().when().get("/q/health/ready").then().statusCode(200);
+        Management.given().when().get("/q/health/ready").then().statusCode(200);
     }
 
     @Test
@@ -56,13 +57,13 @@ class UnopenableKeyTest extends RelayTestBase {
 
             chat(fx.tenant(), model).then().statusCode(503).body("error.code", equalTo("no_upstream_available"));
             assertThat(mock.counts().total()).as("no request without its credential").isZero();
-            given().when().get("/q/health/ready").then().statusCode(503)
+            Management.given().when().get("/q/health/ready").then().statusCode(503)
                     .body("checks.find { it.name == 'upstream-secrets' }.status", equalTo("DOWN"));
         } finally {
             fx.publish(List.of(Fixture.provider(Fixture.unique("openai"), ProviderSnapshot.OPENAI, mock.baseUrl(),
                     List.of(Fixture.providerKey("main", "up-a")), List.of(Fixture.model(model, "gpt-u")))),
                     List.of(), List.of(), List.of());
         }
-        given().when().get("/q/health/ready").then().statusCode(200);
+        Management.given().when().get("/q/health/ready").then().statusCode(200);
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.relay.resilience;
 
+import dev.switchboard.relay.support.Management;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,7 +67,7 @@ class ResilienceTest extends RelayTestBase {
                 List.of(), List.of()));
         assertThat(chat(plain).statusCode()).isEqualTo(200);
         assertThat(chat(metered).statusCode()).isEqualTo(200);
-        assertThat(given().when().get("/q/health/ready").statusCode()).isEqualTo(200);
+        assertThat(Management.given().when().get("/q/health/ready").statusCode()).isEqualTo(200);
     }
 
     @AfterEach
@@ -121,7 +122,7 @@ class ResilienceTest extends RelayTestBase {
 
     private long readyMillis(int[] status) {
         long t0 = System.nanoTime();
-        status[0] = given().when().get("/q/health/ready").statusCode();
+        status[0] = Management.given().when().get("/q/health/ready").statusCode();
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
@@ -148,6 +149,6 @@ class ResilienceTest extends RelayTestBase {
         PrivateRedis.unpause();
         Fixture.sleep(1_200); // past limits.redis-retry-interval: admissions ask Redis again
         assertThat(run(6).statuses).containsOnlyKeys(200);
-        assertThat(given().when().get("/q/health/ready").statusCode()).isEqualTo(200);
+        assertThat(Management.given().when().get("/q/health/ready").statusCode()).isEqualTo(200);
     }
 }

@@ -36,6 +36,11 @@ final class Kustomize {
         return CACHE.computeIfAbsent(relative, r -> parseAll(run(root().resolve("deploy/k8s").resolve(r))));
     }
 
+    /** Rendered documents of a kustomization anywhere in the repository, e.g. {@code deploy/monitoring}. */
+    static List<JsonNode> renderDir(String fromRoot) {
+        return CACHE.computeIfAbsent("/" + fromRoot, r -> parseAll(run(root().resolve(fromRoot))));
+    }
+
     /** Parses a multi-document YAML text into its non-empty documents. */
     static List<JsonNode> parseAll(String yaml) {
         List<JsonNode> docs = new ArrayList<>();

@@ -176,6 +176,11 @@ class TenantAuthTest extends RelayTestBase {
         assertThat(mock.counts().total()).isZero();
     }
 
+    private static ApiKeySnapshot nextVersion(ApiKeySnapshot k, List<String> ipAllow) {
+        return new ApiKeySnapshot(k.v(), k.version() + 1, k.apiKeyId(), k.name(), k.keyPrefix(), k.userId(), k.groupId(),
+                k.status(), k.expiresAt(), ipAllow, k.ipDeny(), k.rpmLimit(), k.user(), k.group(), k.fallbackGroups());
+    }
+
     @Test
     void logsUnusableRulesOncePerKeyVersionNotPerRequest() {
         List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -212,9 +217,7 @@ class TenantAuthTest extends RelayTestBase {
                     .doesNotContain(key).doesNotContain(TenantAuthenticator.sha256Hex(key));
 
             // the next version of the key, still wrong: one more line
-            ApiKeySnapshot v2 = new ApiKeySnapshot(v1.v(), v1.version() + 1, v1.apiKeyId(), v1.name(), v1.keyPrefix(),
-                    v1.userId(), v1.groupId(), v1.status(), v1.expiresAt(), List.of("::ffff:0:0/95"), List.of(),
-                    v1.rpmLimit(), v1.user(), v1.group(), v1.fallbackGroups());
+            ApiKeySnapshot v2 = nextVersion(v1, List.of("::ffff:0:0/95"));
             fx.seedKey(key, v2);
             cache.invalidateAll();
             chat(key).statusCode(403).body("error.code", equalTo("ip_rules_unusable"));
@@ -223,9 +226,7 @@ class TenantAuthTest extends RelayTestBase {
             assertThat(lines.get(1)).contains("version " + v2.version()).contains("ipAllow[0] \"::ffff:0:0/95\"");
 
             // corrected: the key is served again
-            ApiKeySnapshot v3 = new ApiKeySnapshot(v1.v(), v1.version() + 2, v1.apiKeyId(), v1.name(), v1.keyPrefix(),
-                    v1.userId(), v1.groupId(), v1.status(), v1.expiresAt(), List.of("127.0.0.0/8"), List.of(),
-                    v1.rpmLimit(), v1.user(), v1.group(), v1.fallbackGroups());
+            ApiKeySnapshot v3 = nextVersion(v2, List.of("127.0.0.0/8"));
             fx.seedKey(key, v3);
             cache.invalidateAll();
             chat(key).statusCode(200);

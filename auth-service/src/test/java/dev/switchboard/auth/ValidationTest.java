@@ -1,6 +1,7 @@
 package dev.switchboard.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
@@ -44,6 +45,47 @@ class ValidationTest {
         assertThat(created.getList("apiKey.ipAllow", String.class))
                 .containsExactly("10.0.0.0/8", "2001:db8:0:0:0:0:0:0/32", "192.168.1.7/32");
         assertThat(created.getList("apiKey.ipDeny", String.class)).containsExactly("0:0:0:0:0:0:0:1/128");
+    }
+
+    @Test
+    void storesAnIpv4MappedBlockAsItsIpv4Block() {
+        var created = Api.createKey(Api.createUser(), Api.createGroup(),
+                Map.of("ipAllow", List.of("::ffff:10.0.0.0/104", "10.0.0.0/8", "192.168.1.77/24"),
+                        "ipDeny", List.of("::ffff:10.1.2.3")));
+        // the same block written twice is kept once; host bits are masked
+        assertThat(created.getList("apiKey.ipAllow", String.class)).containsExactly("10.0.0.0/8", "192.168.1.0/24");
+        assertThat(created.getList("apiKey.ipDeny", String.class)).containsExactly("10.1.2.3/32");
+        long key = created.getLong("apiKey.id");
+        Api.admin().body(Map.of("ipDeny", List.of("::ffff:172.16.0.0/108"))).patch("/admin/keys/" + key).then()
+                .statusCode(200).body("ipDeny", equalTo(List.of("172.16.0.0/12")));
+    }
+
+    @Test
+    void refusesAnIpv4MappedBlockWiderThanTheMappedRange() {
+        long user = Api.createUser();
+        long group = Api.createGroup();
+        invalid(Api.admin().body(Map.of("name", "k", "userId", user, "groupId", group, "ipAllow", List.of("::ffff:0:0/95")))
+                .post("/admin/keys").then(), "ipAllow[0]")
+                .body("errors[0].message", containsString("IPv4-mapped block"))
+                .body("errors[0].message", containsString("at least 96"));
+        long key = Api.createKey(user, group, Map.of("ipDeny", List.of("10.0.0.0/8"))).getLong("apiKey.id");
+        invalid(Api.admin().body(Map.of("ipDeny", List.of("10.0.0.0/8", "::ffff:10.0.0.0/64"))).patch("/admin/keys/" + key)
+                .then(), "ipDeny[1]");
+        Api.admin().get("/admin/keys/" + key).then().body("ipDeny", equalTo(List.of("10.0.0.0/8")));
+    }
+
+    @Test
+    void refusesHostNamesAndShortIpv4FormsWithAClearMessage() {
+        long user = Api.createUser();
+        long group = Api.createGroup();
+        for (String bad : List.of("localhost", "cafe/16", "10.1/16", "010.0.0.0/8")) {
+            invalid(Api.admin().body(Map.of("name", "k", "userId", user, "groupId", group, "ipAllow", List.of(bad)))
+                    .post("/admin/keys").then(), "ipAllow[0]")
+                    .body("errors[0].message", containsString("must be an IPv4 or IPv6 address block"));
+        }
+        invalid(Api.admin().body(Map.of("name", "k", "userId", user, "groupId", group, "ipAllow", List.of("10.0.0.0/40")))
+                .post("/admin/keys").then(), "ipAllow[0]")
+                .body("errors[0].message", containsString("prefix length must be a number from 0 to 32"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.switchboard.auth.repository.UserRepository;
 import dev.switchboard.auth.repository.VersionRepository;
 import dev.switchboard.contracts.auth.ApiKeySnapshot;
 import dev.switchboard.contracts.events.AuthEvent;
+import dev.switchboard.contracts.net.Cidr;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
@@ -215,9 +216,14 @@ public class ApiKeyService {
         f.string("name", 200, v -> k.name = v);
         f.id("groupId", false, v -> k.groupId = v);
         f.instant("expiresAt", v -> k.expiresAt = v);
-        f.stringList("ipAllow", MAX_CIDRS, Cidrs::normalize, v -> k.ipAllowJson = json.write(v));
-        f.stringList("ipDeny", MAX_CIDRS, Cidrs::normalize, v -> k.ipDenyJson = json.write(v));
+        f.stringList("ipAllow", MAX_CIDRS, ApiKeyService::cidr, v -> k.ipAllowJson = json.write(v));
+        f.stringList("ipDeny", MAX_CIDRS, ApiKeyService::cidr, v -> k.ipDenyJson = json.write(v));
         f.count("rpmLimit", v -> k.rpmLimit = v);
+    }
+
+    /** The block in the canonical form the relay reads ({@link Cidr#toString()}). */
+    private static String cidr(String text) {
+        return Cidr.parse(text).toString();
     }
 
     ApiKeyView view(ApiKeyEntity k) {

@@ -11,7 +11,7 @@ import java.util.List;
  *
  * @param status active | disabled | revoked
  * @param expiresAt null = never
- * @param ipAllow CIDRs; empty = every address
+ * @param ipAllow CIDRs in {@link dev.switchboard.contracts.net.Cidr}'s canonical text; empty = every address
  * @param ipDeny CIDRs, checked before {@code ipAllow}
  * @param rpmLimit null = unlimited
  * @param fallbackGroups the group's fallback chain in order (the group's fallback, its fallback, ...);

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
 
 /**
  * L1: bounded in-process cache of auth entries by key hash, positive and negative. Entries are kept
@@ -29,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class AuthCache {
 
+    private static final Logger LOG = Logger.getLogger(AuthCache.class);
     private static final int MAX_TOMBSTONES = 10_000;
 
     /** One cached entry with its parsed IP rules and load time. */
@@ -37,6 +39,8 @@ public class AuthCache {
 
     private final Cache<String, Cached> cache;
     private final Cache<String, Long> tombstones;
+    /** Key id → the version whose unusable IP rules were logged. */
+    private final Cache<Long, Long> unusableWarned = Caffeine.newBuilder().maximumSize(MAX_TOMBSTONES).build();
     private final AtomicLong sequence = new AtomicLong();
     /** Tickets below this may not cache anything (a flush, or the tombstone of an evicted invalidation). */
     private final AtomicLong floor = new AtomicLong();
@@ -106,6 +110,9 @@ public class AuthCache {
     public Cached put(String sha, AuthCacheEntry entry, long ticket) {
         IpRules rules = entry.snapshot() == null ? null
                 : new IpRules(entry.snapshot().ipAllow(), entry.snapshot().ipDeny());
+        if (rules != null && rules.unusable() != null) {
+            warnUnusable(entry.snapshot().apiKeyId(), entry.version(), rules.unusable());
+        }
         Cached c = new Cached(entry, rules, System.nanoTime());
         if (ticket < floor.get()) {
             return c;
@@ -121,6 +128,23 @@ public class AuthCache {
             cache.asMap().remove(sha, kept);
         }
         return kept;
+    }
+
+    /**
+     * One warning per key version and replica, however often the entry is loaded again (L1 expiry, an
+     * invalidation, a load that may not cache) and never again for an older version loaded late: the key id
+     * and the rule, never the key or its hash.
+     */
+    private void warnUnusable(long apiKeyId, long version, String problem) {
+        long[] before = {Long.MIN_VALUE};
+        unusableWarned.asMap().compute(apiKeyId, (id, warned) -> {
+            before[0] = warned == null ? Long.MIN_VALUE : warned;
+            return Math.max(before[0], version);
+        });
+        if (before[0] < version) {
+            LOG.warnf("API key %d version %d has IP rules this relay cannot apply (%s): the key is refused "
+                    + "(403 ip_rules_unusable) until they are corrected", apiKeyId, version, problem);
+        }
     }
 
     /** True when {@code held} must stay over {@code loaded}: a higher version, or the negative one at the same. */

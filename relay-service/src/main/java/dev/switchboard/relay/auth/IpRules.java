@@ -1,28 +1,49 @@
 package dev.switchboard.relay.auth;
 
+import dev.switchboard.contracts.net.Cidr;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** IPv4/IPv6 CIDR matching without DNS: only address literals are ever parsed. */
+/**
+ * A key's {@code ipAllow} and {@code ipDeny}, parsed once per loaded snapshot with contracts' {@link Cidr} (only
+ * literals, never a DNS lookup; an IPv4-mapped client matches IPv4 blocks). A rule that does not parse makes the
+ * whole set {@linkplain #unusable() unusable} and the key is refused: dropping the rule instead would let a lone
+ * allow rule admit every address and a deny rule never deny.
+ */
 final class IpRules {
 
-    private final List<Cidr> deny;
-    private final List<Cidr> allow;
+    /** Enough of a rule to recognise it in a log line; a snapshot is not trusted to hold only short text. */
+    private static final int MAX_QUOTED = 64;
+
+    private final List<Cidr> allow = new ArrayList<>();
+    private final List<Cidr> deny = new ArrayList<>();
+    private final String problem;
 
     IpRules(List<String> allow, List<String> deny) {
-        this.allow = parse(allow);
-        this.deny = parse(deny);
+        String p = parse("ipDeny", deny, this.deny);
+        String q = parse("ipAllow", allow, this.allow);
+        this.problem = q != null ? q : p;
     }
 
     boolean isEmpty() {
-        return allow.isEmpty() && deny.isEmpty();
+        return problem == null && allow.isEmpty() && deny.isEmpty();
     }
 
-    /** Deny rules first, then allow rules (an empty allow list admits every address). */
+    /** The first rule that does not parse, with the reason ({@code ipAllow[0] "10.0.0.0/104": ...}); null when usable. */
+    String unusable() {
+        return problem;
+    }
+
+    /**
+     * Deny rules first, then allow rules (an empty allow list admits every address). Unusable rules and a client
+     * address that is not a literal, when there is any rule, admit nobody.
+     */
     boolean permits(String address) {
-        byte[] ip = literal(address);
+        if (problem != null) {
+            return false;
+        }
+        InetAddress ip = literal(address);
         if (ip == null) {
             return allow.isEmpty() && deny.isEmpty();
         }
@@ -42,88 +63,48 @@ final class IpRules {
         return false;
     }
 
-    private static List<Cidr> parse(List<String> specs) {
-        List<Cidr> out = new ArrayList<>();
+    /** Parses into {@code out}; returns the first problem, or null. */
+    private static String parse(String field, List<String> specs, List<Cidr> out) {
         if (specs == null) {
-            return out;
+            return null;
         }
-        for (String spec : specs) {
-            Cidr c = Cidr.parse(spec);
-            if (c != null) {
-                out.add(c);
+        String problem = null;
+        for (int i = 0; i < specs.size(); i++) {
+            String spec = specs.get(i);
+            try {
+                out.add(Cidr.parse(spec));
+            } catch (IllegalArgumentException e) {
+                if (problem == null) {
+                    problem = field + "[" + i + "] " + quote(spec) + ": " + e.getMessage();
+                }
             }
         }
-        return out;
+        return problem;
     }
 
-    /** Bytes of an IP literal, IPv4-mapped IPv6 folded to IPv4; null when not a literal. */
-    static byte[] literal(String s) {
+    private static String quote(String spec) {
+        if (spec == null) {
+            return "null";
+        }
+        StringBuilder b = new StringBuilder("\"");
+        spec.codePoints().limit(MAX_QUOTED).forEach(c -> b.append(c >= 0x20 && c < 0x7f ? (char) c : '?'));
+        return b.append(spec.length() > MAX_QUOTED ? "...\"" : "\"").toString();
+    }
+
+    /** The client address (zone id dropped, IPv4-mapped IPv6 folded to IPv4); null when not a literal. */
+    static InetAddress literal(String s) {
         if (s == null) {
             return null;
         }
-        String t = s.trim();
-        if (t.startsWith("[") && t.endsWith("]")) {
-            t = t.substring(1, t.length() - 1);
-        }
+        String t = s.strip();
         int zone = t.indexOf('%');
         if (zone >= 0) {
-            t = t.substring(0, zone);
-        }
-        if (t.isEmpty() || !t.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 || ch == '.' || ch == ':')) {
-            return null;
-        }
-        if (t.indexOf(':') < 0 && !t.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            return null;
+            t = t.substring(0, zone) + (t.endsWith("]") ? "]" : "");
         }
         try {
-            byte[] b = InetAddress.getByName(t).getAddress();
-            return b;
-        } catch (UnknownHostException e) {
+            return Cidr.address(t);
+        } catch (IllegalArgumentException e) {
             return null;
-        }
-    }
-
-    private record Cidr(byte[] net, int bits) {
-        static Cidr parse(String spec) {
-            if (spec == null || spec.isBlank()) {
-                return null;
-            }
-            String s = spec.trim();
-            int slash = s.indexOf('/');
-            byte[] addr = literal(slash < 0 ? s : s.substring(0, slash));
-            if (addr == null) {
-                return null;
-            }
-            int bits = addr.length * 8;
-            if (slash >= 0) {
-                try {
-                    bits = Integer.parseInt(s.substring(slash + 1));
-                } catch (NumberFormatException e) {
-                    return null;
-                }
-                if (bits < 0 || bits > addr.length * 8) {
-                    return null;
-                }
-            }
-            return new Cidr(addr, bits);
-        }
-
-        boolean contains(byte[] ip) {
-            if (ip.length != net.length) {
-                return false;
-            }
-            int full = bits / 8;
-            for (int i = 0; i < full; i++) {
-                if (ip[i] != net[i]) {
-                    return false;
-                }
-            }
-            int rest = bits % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = (0xFF << (8 - rest)) & 0xFF;
-            return (ip[full] & mask) == (net[full] & mask);
         }
     }
 }

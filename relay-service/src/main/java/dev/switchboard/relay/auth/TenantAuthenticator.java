@@ -243,6 +243,10 @@ public class TenantAuthenticator {
             throw TenantAuthException.forbidden("group_disabled", "The group of this API key is disabled");
         }
         IpRules rules = cached.ipRules();
+        if (rules != null && rules.unusable() != null) {
+            throw TenantAuthException.forbidden("ip_rules_unusable",
+                    "The IP rules of this API key cannot be applied; it is refused until an administrator corrects them");
+        }
         if (rules != null && !rules.isEmpty() && !rules.permits(clientAddress)) {
             throw TenantAuthException.forbidden("ip_not_allowed", "Requests from this address are not allowed for this API key");
         }

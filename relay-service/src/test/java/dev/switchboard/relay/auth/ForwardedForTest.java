@@ -70,6 +70,26 @@ class ForwardedForTest extends RelayTestBase {
     }
 
     @Test
+    void aMappedClientAddressMatchesIpv4AllowAndDenyBlocks() {
+        String allowed = key(List.of("10.0.0.0/8"), List.of());
+        chat(allowed, "::ffff:10.1.2.3").statusCode(200);
+        chat(allowed, "::ffff:11.1.2.3").statusCode(403).body("error.code", equalTo("ip_not_allowed"));
+        String denied = key(List.of(), List.of("10.0.0.0/8"));
+        chat(denied, "::ffff:10.1.2.3").statusCode(403).body("error.code", equalTo("ip_not_allowed"));
+        chat(denied, "::ffff:11.1.2.3").statusCode(200);
+    }
+
+    @Test
+    void aMappedBlockInASnapshotMatchesAnIpv4Client() {
+        // written into Redis as given, not in the canonical form auth-service stores
+        String allowed = key(List.of("::ffff:10.0.0.0/104"), List.of());
+        chat(allowed, "10.1.2.3").statusCode(200);
+        chat(allowed, "11.1.2.3").statusCode(403).body("error.code", equalTo("ip_not_allowed"));
+        String denied = key(List.of(), List.of("::ffff:10.0.0.0/104"));
+        chat(denied, "10.1.2.3").statusCode(403).body("error.code", equalTo("ip_not_allowed"));
+    }
+
+    @Test
     void aProxyThatAppendsItsOwnHeaderLineIsReadAsOneList() {
         // the client sent "10.1.2.3" itself; the trusted proxy added a second X-Forwarded-For line
         chat(key(List.of("10.0.0.0/8"), List.of()), "10.1.2.3", "203.0.113.7").statusCode(403)

@@ -25,6 +25,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(AuthServiceStub.class)
 class TenantAuthTest extends RelayTestBase {
 
+    @jakarta.inject.Inject
+    AuthCache cache;
+
     private String model;
 
     @BeforeEach
@@ -144,6 +147,93 @@ class TenantAuthTest extends RelayTestBase {
         String key = fx.seedKey(Fixture.key(Fixture.group(List.of(), Map.of()), Fixture.user(), ApiKeySnapshot.ACTIVE,
                 null, List.of("127.0.0.0/8", "::1/128"), List.of()));
         chat(key).statusCode(200);
+    }
+
+    @Test
+    void refusesAKeyWhoseAllowRuleDoesNotParseInsteadOfAdmittingEveryone() {
+        // a snapshot written straight into Redis, as auth-service stored an IPv4-mapped block before Cidr
+        refused(Fixture.key(Fixture.group(List.of(), Map.of()), Fixture.user(), ApiKeySnapshot.ACTIVE, null,
+                List.of("10.0.0.0/104"), List.of()), "ip_rules_unusable");
+    }
+
+    @Test
+    void refusesAKeyWhoseDenyRuleDoesNotParseInsteadOfNeverDenying() {
+        refused(Fixture.key(Fixture.group(List.of(), Map.of()), Fixture.user(), ApiKeySnapshot.ACTIVE, null,
+                List.of("127.0.0.0/8"), List.of("::ffff:0:0/95")), "ip_rules_unusable");
+    }
+
+    @Test
+    void refusesAKeyWithUnusableRulesInTheAnthropicShapeToo() {
+        String key = fx.seedKey(Fixture.key(Fixture.group(List.of(), Map.of()), Fixture.user(), ApiKeySnapshot.ACTIVE, null,
+                List.of("localhost/32"), List.of()));
+        given().contentType("application/json").header("x-api-key", key)
+                .body("{\"model\":\"" + model + "\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .when().post("/v1/messages")
+                .then().statusCode(403)
+                .body("type", equalTo("error"))
+                .body("error.type", equalTo("permission_error"))
+                .body("error.message", org.hamcrest.Matchers.containsString("IP rules"));
+        assertThat(mock.counts().total()).isZero();
+    }
+
+    private static ApiKeySnapshot nextVersion(ApiKeySnapshot k, List<String> ipAllow) {
+        return new ApiKeySnapshot(k.v(), k.version() + 1, k.apiKeyId(), k.name(), k.keyPrefix(), k.userId(), k.groupId(),
+                k.status(), k.expiresAt(), ipAllow, k.ipDeny(), k.rpmLimit(), k.user(), k.group(), k.fallbackGroups());
+    }
+
+    @Test
+    void logsUnusableRulesOncePerKeyVersionNotPerRequest() {
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (AuthCache.class.getName().equals(r.getLoggerName())) {
+                    lines.add(((org.jboss.logmanager.ExtLogRecord) r).getFormattedMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            ApiKeySnapshot v1 = Fixture.key(Fixture.group(List.of(), Map.of()), Fixture.user(), ApiKeySnapshot.ACTIVE, null,
+                    List.of("10.0.0.0/104"), List.of());
+            String key = fx.seedKey(v1);
+            for (int i = 0; i < 3; i++) {
+                chat(key).statusCode(403).body("error.code", equalTo("ip_rules_unusable"));
+            }
+            cache.invalidateAll(); // loaded again, same version
+            chat(key).statusCode(403).body("error.code", equalTo("ip_rules_unusable"));
+            assertThat(lines).hasSize(1);
+            assertThat(lines.get(0)).contains("API key " + v1.apiKeyId() + " version " + v1.version())
+                    .contains("ipAllow[0] \"10.0.0.0/104\"")
+                    .doesNotContain(key).doesNotContain(TenantAuthenticator.sha256Hex(key));
+
+            // the next version of the key, still wrong: one more line
+            ApiKeySnapshot v2 = nextVersion(v1, List.of("::ffff:0:0/95"));
+            fx.seedKey(key, v2);
+            cache.invalidateAll();
+            chat(key).statusCode(403).body("error.code", equalTo("ip_rules_unusable"));
+            chat(key).statusCode(403);
+            assertThat(lines).hasSize(2);
+            assertThat(lines.get(1)).contains("version " + v2.version()).contains("ipAllow[0] \"::ffff:0:0/95\"");
+
+            // corrected: the key is served again
+            ApiKeySnapshot v3 = nextVersion(v2, List.of("127.0.0.0/8"));
+            fx.seedKey(key, v3);
+            cache.invalidateAll();
+            chat(key).statusCode(200);
+            assertThat(lines).hasSize(2);
+        } finally {
+            root.removeHandler(capture);
+        }
     }
 
     @Test

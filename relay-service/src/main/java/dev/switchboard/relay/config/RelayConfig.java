@@ -27,6 +27,13 @@ public interface RelayConfig {
     /** How long the request path and readiness may wait on Redis. */
     Redis redis();
 
+    Tracing tracing();
+
+    interface Tracing {
+        /** OTLP/HTTP collector base URL ({@code OTEL_EXPORTER_OTLP_ENDPOINT}); empty: spans are made, not exported. */
+        Optional<String> otlpEndpoint();
+    }
+
     interface Redis {
         /** Longest a request-path Redis read (auth snapshot) or the background probe waits before Redis counts as down. */
         @WithDefault("250ms")

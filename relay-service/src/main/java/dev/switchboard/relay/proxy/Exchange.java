@@ -17,6 +17,7 @@ import dev.switchboard.relay.routing.FailureClassifier;
 import dev.switchboard.relay.translate.TranslationException;
 import dev.switchboard.relay.upstream.RequestBody;
 import dev.switchboard.relay.usage.UsageRecorder;
+import dev.switchboard.relay.tracing.RequestTrace;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -36,7 +37,7 @@ final class Exchange {
 
     /** The one client request this exchange serves. */
     record ClientRequest(Endpoint endpoint, RequestBody body, ApiKeySnapshot key, String requestId,
-            long startNanos, MultiMap headers) {
+            long startNanos, MultiMap headers, RequestTrace trace) {
     }
 
     private enum State { ADMITTING, ATTEMPTING, STREAMING, FINISHED }

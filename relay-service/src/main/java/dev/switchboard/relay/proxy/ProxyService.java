@@ -9,9 +9,12 @@ import dev.switchboard.relay.limits.LimitService;
 import dev.switchboard.relay.metrics.RelayMetrics;
 import dev.switchboard.relay.routing.FailoverPlanner;
 import dev.switchboard.relay.store.RouteHitStore;
+import dev.switchboard.relay.tracing.RequestTrace;
+import dev.switchboard.relay.tracing.RequestTracing;
 import dev.switchboard.relay.upstream.RequestBody;
 import dev.switchboard.relay.upstream.UpstreamClient;
 import dev.switchboard.relay.usage.UsageRecorder;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,10 +35,12 @@ public class ProxyService {
     private final HopSettings settings;
     private final ChainResolver resolver;
     private final AttemptFactory attempts;
+    private final RequestTracing tracing;
 
     public ProxyService(LimitService limits, CatalogHolder catalog, CooldownService cooldowns, HeadroomTracker headroom,
             UsageRecorder usage, UpstreamClient upstream, RelayMetrics metrics, RouteHitStore routeHits, Vertx vertx,
-            RelayConfig config, FailoverPlanner planner) {
+            RelayConfig config, FailoverPlanner planner, RequestTracing tracing) {
+        this.tracing = tracing;
         this.limits = limits;
         this.cooldowns = cooldowns;
         this.usage = usage;
@@ -50,7 +55,10 @@ public class ProxyService {
     /** Runs one authenticated, parsed request to its end. */
     public void proxy(RoutingContext rc, Endpoint endpoint, RequestBody body, ApiKeySnapshot key, String requestId,
             long startNanos) {
-        new Exchange(new Exchange.ClientRequest(endpoint, body, key, requestId, startNanos, rc.request().headers()),
+        MultiMap headers = rc.request().headers();
+        RequestTrace trace = tracing.start(headers, endpoint, body.model(), startNanos);
+        trace.inject(headers); // forwarded upstream: the upstream's spans join this request's trace
+        new Exchange(new Exchange.ClientRequest(endpoint, body, key, requestId, startNanos, headers, trace),
                 rc.response(), limits, resolver, cooldowns, attempts, usage, metrics, settings, vertx).start();
     }
 }

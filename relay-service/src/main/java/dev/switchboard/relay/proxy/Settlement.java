@@ -41,6 +41,7 @@ final class Settlement {
         long n = System.nanoTime() - a.startNanos();
         upstreamNanos += n;
         metrics.upstream(a.candidate().provider().name(), outcome, n);
+        req.trace().attempt(a.candidate(), a.startNanos(), outcome);
     }
 
     /** The relay's own time so far: the request's age minus the upstream attempts'. */
@@ -67,6 +68,7 @@ final class Settlement {
                 LOG.warnf("usage record failed: %s", e.getClass().getSimpleName());
             }
         }
+        req.trace().end(status, served, used.prompt(), used.completion(), tries);
         LOG.debugf("request finished: status=%d attempts=%d latency=%dms", status, tries, latencyMs);
     }
 }

@@ -107,7 +107,7 @@ final class StreamContinuation {
             req.endpoint().dialect().appendAssistant(body, text);
             RequestBody prefilled = RequestBody.parse(Dialect.JSON.writeValueAsBytes(body));
             return new Exchange.ClientRequest(req.endpoint(), prefilled, req.key(), req.requestId(), req.startNanos(),
-                    req.headers());
+                    req.headers(), req.trace());
         } catch (IOException | RequestBody.Invalid e) {
             throw new IllegalStateException("a body the relay accepted no longer parses", e);
         }

@@ -32,7 +32,8 @@ public class UpstreamClient {
 
     /** Client headers worth forwarding; everything else (hop-by-hop, credentials, cookies, proxies) is dropped. */
     private static final Set<String> FORWARDED = Set.of(
-            "content-type", "accept", "user-agent", "anthropic-version", "anthropic-beta", "openai-beta");
+            "content-type", "accept", "user-agent", "anthropic-version", "anthropic-beta", "openai-beta",
+            "traceparent", "tracestate");
 
     private final Vertx vertx;
     private final ProviderSecrets secrets;

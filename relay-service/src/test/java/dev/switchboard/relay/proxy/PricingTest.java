@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
 
-import dev.switchboard.contracts.RedisKeys;
 import dev.switchboard.contracts.auth.ApiKeySnapshot;
 import dev.switchboard.contracts.auth.GroupSnapshot;
 import dev.switchboard.contracts.auth.UserSnapshot;
@@ -132,7 +131,7 @@ class PricingTest extends RelayTestBase {
         String id = rid();
         chat(withBalance(), pricedName, id).then().statusCode(200).header("x-switchboard-provider", pricedProvider);
 
-        UsageEvent e = usageEvent(id, since);
+        UsageEvent e = fx.usageEvent(id, since);
         assertThat(e.upstreamModel()).isEqualTo(pricedName);
         assertThat(e.promptTokens()).isPositive();
         BigDecimal expected = DEFAULT_PRICE.inputPricePerMTok().multiply(BigDecimal.valueOf(e.promptTokens()))
@@ -149,7 +148,7 @@ class PricingTest extends RelayTestBase {
         chat(fx.tenant(), bareName, id).then().statusCode(200).header("x-switchboard-provider", bareProvider);
 
         assertThat(mock.counts().by("/v1/chat/completions", bareName, "up-a")).isEqualTo(1);
-        assertThat(usageEvent(id, since).costUsd()).isZero();
+        assertThat(fx.usageEvent(id, since).costUsd()).isZero();
     }
 
     @Test
@@ -185,26 +184,5 @@ class PricingTest extends RelayTestBase {
     private static io.restassured.response.ValidatableResponse explain(String key, String model) {
         return given().header("Authorization", "Bearer " + key).contentType("application/json")
                 .body("{\"model\":\"" + model + "\"}").when().post("/v1/route/explain").then();
-    }
-
-    /** The usage event the relay wrote for a request, waiting for it briefly (it is written fire-and-forget). */
-    private UsageEvent usageEvent(String requestId, long sinceMs) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            io.vertx.mutiny.redis.client.Response entries = redis.execute("XRANGE", RedisKeys.USAGE_STREAM,
-                    Long.toString(sinceMs), "+");
-            for (io.vertx.mutiny.redis.client.Response entry : entries) {
-                io.vertx.mutiny.redis.client.Response fields = entry.get(1);
-                for (int f = 0; f + 1 < fields.size(); f += 2) {
-                    if (UsageEvent.FIELD.equals(fields.get(f).toString())) {
-                        UsageEvent e = mapper.readValue(fields.get(f + 1).toString(), UsageEvent.class);
-                        if (requestId.equals(e.requestId())) {
-                            return e;
-                        }
-                    }
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no usage event for " + requestId);
     }
 }

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -157,6 +158,25 @@ class DefaultPriceTest {
         CatalogSnapshot cleared = awaitSnapshot(v1, x -> provider(x, name).map(p -> p.defaultPrice() == null).orElse(false));
         assertThat(provider(cleared, name)).isPresent();
         admin().delete("/admin/providers/" + id).then().statusCode(204);
+    }
+
+    /**
+     * Every change here schedules a coalesced publish (debounce 100 ms): wait until the published version has
+     * stood still for 500 ms, so no publish of this class lands in the middle of the next class's assertions.
+     */
+    @AfterEach
+    void quiet() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long last = storedVersion();
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() < deadline && System.nanoTime() - stableSince < Duration.ofMillis(500).toNanos()) {
+            Thread.sleep(50);
+            long now = storedVersion();
+            if (now != last) {
+                last = now;
+                stableSince = System.nanoTime();
+            }
+        }
     }
 
     private static Optional<ProviderSnapshot> provider(CatalogSnapshot s, String name) {

@@ -309,7 +309,7 @@ public class ProviderService {
                 Map.copyOf(p.headers), rules, keys, models, p.responsesApi, defaultPrice(p));
     }
 
-    static Price defaultPrice(Provider p) {
+    private static Price defaultPrice(Provider p) {
         return p.defaultInputPricePerMTok == null ? null
                 : new Price(p.defaultInputPricePerMTok, p.defaultOutputPricePerMTok);
     }

@@ -18,6 +18,7 @@ import dev.switchboard.contracts.catalog.FailoverRule;
 import dev.switchboard.contracts.catalog.ModelSnapshot;
 import dev.switchboard.contracts.catalog.PoolSnapshot;
 import dev.switchboard.contracts.catalog.ProviderKeySnapshot;
+import dev.switchboard.contracts.catalog.Price;
 import dev.switchboard.contracts.catalog.ProviderSnapshot;
 import dev.switchboard.contracts.catalog.RouteSnapshot;
 import dev.switchboard.contracts.events.AuthEvent;
@@ -174,6 +175,22 @@ class SnapshotJsonTest {
         assertThat(old.responsesApi()).isFalse();
         assertThat(new ProviderSnapshot(2, "a", ProviderSnapshot.ANTHROPIC, "http://x", true, null, null, null, null,
                 null, true).servesResponses()).isFalse();
+    }
+
+    @Test
+    void theDefaultPriceRoundTripsAndReadsAsNoneFromOlderWriters() throws Exception {
+        ProviderSnapshot p = new ProviderSnapshot(1, "o", ProviderSnapshot.OPENAI, "http://x", true, null, null, null,
+                null, null, false, new Price(new java.math.BigDecimal("0.5"), new java.math.BigDecimal("1.25")));
+        ProviderSnapshot back = mapper.readValue(mapper.writeValueAsString(p), ProviderSnapshot.class);
+        ProviderSnapshot old = mapper.readValue("{\"id\":1,\"name\":\"p\",\"protocol\":\"openai\"}", ProviderSnapshot.class);
+        Price oneSided = mapper.readValue("{\"inputPricePerMTok\":2}", Price.class);
+
+        assertThat(back.defaultPrice()).isEqualTo(p.defaultPrice());
+        assertThat(old.defaultPrice()).isNull();
+        assertThat(oneSided.outputPricePerMTok()).isZero();
+        assertThat(Price.of(new ModelSnapshot(3, "m", "m", null, null, null, true))).isNull();
+        assertThat(Price.of(new ModelSnapshot(3, "m", "m", null, null, java.math.BigDecimal.TEN, true)).inputPricePerMTok())
+                .isZero();
     }
 
     @Test

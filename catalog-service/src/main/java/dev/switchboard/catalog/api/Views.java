@@ -1,6 +1,7 @@
 package dev.switchboard.catalog.api;
 
 import dev.switchboard.contracts.catalog.FailoverRule;
+import dev.switchboard.contracts.catalog.Price;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,10 @@ public final class Views {
     public record TimeoutsView(int connectMs, int firstByteMs, int firstTokenMs, int idleMs) {
     }
 
+    /** @param defaultPrice the price of names it serves that no model lists with a price; null = none */
     public record ProviderView(long id, String name, String protocol, String baseUrl, boolean enabled,
             TimeoutsView timeouts, Map<String, String> headers, List<FailoverRule> failoverRules,
-            long keyCount, long modelCount, boolean responsesApi) {
+            long keyCount, long modelCount, boolean responsesApi, Price defaultPrice) {
     }
 
     /** @param dataKeyId the data key that sealed the secret; a non-active id is due for rotation */

@@ -13,6 +13,7 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.MapKeyColumn;
 import jakarta.persistence.OrderColumn;
 import jakarta.persistence.Table;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +53,13 @@ public class Provider extends PanacheEntityBase {
     /** An OpenAI provider that also serves {@code /v1/responses}: the relay passes those requests through. */
     @Column(name = "responses_api")
     public boolean responsesApi;
+
+    /** Default price (USD per million tokens) of names it serves unpriced; both null = none. */
+    @Column(name = "default_input_price_per_mtok", precision = 18, scale = 6)
+    public BigDecimal defaultInputPricePerMTok;
+
+    @Column(name = "default_output_price_per_mtok", precision = 18, scale = 6)
+    public BigDecimal defaultOutputPricePerMTok;
 
     @ElementCollection(fetch = FetchType.EAGER)
     @CollectionTable(name = "provider_header", joinColumns = @JoinColumn(name = "provider_id"))

@@ -6,6 +6,7 @@ import dev.switchboard.contracts.catalog.ClusterSnapshot;
 import dev.switchboard.contracts.catalog.FailoverRule;
 import dev.switchboard.contracts.catalog.ModelSnapshot;
 import dev.switchboard.contracts.catalog.PoolSnapshot;
+import dev.switchboard.contracts.catalog.Price;
 import dev.switchboard.contracts.catalog.ProviderKeySnapshot;
 import dev.switchboard.contracts.catalog.ProviderSnapshot;
 import dev.switchboard.contracts.catalog.RouteSnapshot;
@@ -116,14 +117,16 @@ public class SnapshotRepository {
         List<ProviderSnapshot> providers = new ArrayList<>();
         query(c, """
                 select id, name, protocol, base_url, enabled, connect_timeout_ms, first_byte_timeout_ms,
-                       idle_timeout_ms, first_token_timeout_ms, responses_api
+                       idle_timeout_ms, first_token_timeout_ms, responses_api,
+                       default_input_price_per_mtok, default_output_price_per_mtok
                 from catalog.provider order by id""",
                 rs -> {
                     long id = rs.getLong(1);
                     providers.add(new ProviderSnapshot(id, rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getBoolean(5),
                             new ProviderSnapshot.Timeouts(rs.getInt(6), rs.getInt(7), rs.getInt(8), rs.getInt(9)),
-                            headers.get(id), keys.get(id), models.get(id), rules.get(id), rs.getBoolean(10)));
+                            headers.get(id), keys.get(id), models.get(id), rules.get(id), rs.getBoolean(10),
+                            rs.getBigDecimal(11) == null ? null : new Price(rs.getBigDecimal(11), rs.getBigDecimal(12))));
                 });
 
         Map<Long, List<PoolSnapshot.Member>> poolMembers = new HashMap<>();

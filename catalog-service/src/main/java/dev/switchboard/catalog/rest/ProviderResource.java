@@ -63,7 +63,9 @@ public class ProviderResource {
             description = "Fields: name, protocol (openai|anthropic), baseUrl, enabled, timeouts {connectMs, firstByteMs, "
                     + "idleMs}, headers {name: value}, failoverRules [{status, bodyContains, action retry|stop, scope "
                     + "none|key|key_model|provider_model|provider, cooldownSeconds, reason}], responsesApi (openai only: the "
-                    + "provider also serves /v1/responses, which the relay then passes through; default false)")
+                    + "provider also serves /v1/responses, which the relay then passes through; default false), "
+                    + "defaultPrice {inputPricePerMTok, outputPricePerMTok} (USD per million tokens of the names it serves "
+                    + "that no model lists with a price; both required, 0 <= value < 1e12, at most 6 decimals; null = none)")
     @RequestBody(description = "The provider")
     @APIResponse(responseCode = "201", description = "Created")
     @APIResponse(responseCode = "400", description = "Body is not a JSON object")
@@ -77,7 +79,8 @@ public class ProviderResource {
     @PATCH
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Change named fields of a provider (others keep their values)")
+    @Operation(summary = "Change named fields of a provider (others keep their values)",
+            description = "The fields of create; defaultPrice null removes the default price")
     @APIResponse(responseCode = "200", description = "Updated")
     @APIResponse(responseCode = "400", description = "Body is not a JSON object")
     @APIResponse(responseCode = "404", description = "No such provider")

@@ -175,7 +175,15 @@ final class Fields {
         return value;
     }
 
-    BigDecimal optionalNonNegativeDecimal(String field) {
+    /** Largest price per million tokens a {@code NUMERIC(18, 6)} column holds is just below this. */
+    static final BigDecimal PRICE_LIMIT = BigDecimal.TEN.pow(12);
+    static final int PRICE_SCALE = 6;
+
+    /**
+     * A price in USD per million tokens, or null when explicitly null: 0 &le; value &lt; 10<sup>12</sup> with at
+     * most 6 decimals (the column's {@code NUMERIC(18, 6)}), so PostgreSQL never refuses what passed here.
+     */
+    BigDecimal optionalPrice(String field) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) {
             return null;
@@ -187,6 +195,14 @@ final class Fields {
         BigDecimal value = n.decimalValue();
         if (value.signum() < 0) {
             error(field, "must not be negative");
+            return null;
+        }
+        if (value.compareTo(PRICE_LIMIT) >= 0) {
+            error(field, "must be less than 1000000000000");
+            return null;
+        }
+        if (value.stripTrailingZeros().scale() > PRICE_SCALE) {
+            error(field, "must have at most " + PRICE_SCALE + " decimals");
             return null;
         }
         return value;

@@ -123,10 +123,10 @@ public class ModelService {
             m.contextWindow = f.optionalPositive("contextWindow");
         }
         if (f.has("inputPricePerMTok")) {
-            m.inputPricePerMTok = f.optionalNonNegativeDecimal("inputPricePerMTok");
+            m.inputPricePerMTok = f.optionalPrice("inputPricePerMTok");
         }
         if (f.has("outputPricePerMTok")) {
-            m.outputPricePerMTok = f.optionalNonNegativeDecimal("outputPricePerMTok");
+            m.outputPricePerMTok = f.optionalPrice("outputPricePerMTok");
         }
         if (f.has("enabled")) {
             Boolean e = f.bool("enabled");

@@ -12,12 +12,14 @@ import dev.switchboard.catalog.entity.Provider;
 import dev.switchboard.catalog.entity.ProviderKey;
 import dev.switchboard.catalog.repository.IntegrityRepository;
 import dev.switchboard.contracts.catalog.FailoverRule;
+import dev.switchboard.contracts.catalog.Price;
 import dev.switchboard.contracts.catalog.ProviderSnapshot;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -30,7 +32,8 @@ import java.util.Set;
 public class ProviderService {
 
     static final Set<String> FIELDS = Set.of("name", "protocol", "baseUrl", "enabled", "timeouts", "headers",
-            "failoverRules", "responsesApi");
+            "failoverRules", "responsesApi", "defaultPrice");
+    private static final Set<String> PRICE_FIELDS = Set.of("inputPricePerMTok", "outputPricePerMTok");
     private static final Set<String> TIMEOUT_FIELDS = Set.of("connectMs", "firstByteMs", "firstTokenMs", "idleMs");
     /** Longest timeout accepted (1 h): a stuck upstream must not hold a relay's slot for longer. */
     static final int MAX_TIMEOUT_MS = 3_600_000;
@@ -146,6 +149,9 @@ public class ProviderService {
                 p.responsesApi = on;
             }
         }
+        if (f.has("defaultPrice")) {
+            defaultPrice(p, f);
+        }
         if (f.has("timeouts")) {
             JsonNode node = f.object("timeouts");
             if (node != null) {
@@ -201,6 +207,28 @@ public class ProviderService {
                 throw Conflicts.nameTaken(wanted, "provider " + other.id);
             });
             p.name = wanted;
+        }
+    }
+
+    /** {@code defaultPrice}: an object with both prices, or null to remove it. */
+    private static void defaultPrice(Provider p, Fields f) {
+        if (f.node("defaultPrice").isNull()) {
+            p.defaultInputPricePerMTok = null;
+            p.defaultOutputPricePerMTok = null;
+            return;
+        }
+        JsonNode node = f.object("defaultPrice");
+        if (node == null) {
+            return;
+        }
+        Fields price = f.nested(node, "defaultPrice", PRICE_FIELDS);
+        price.require("inputPricePerMTok");
+        price.require("outputPricePerMTok");
+        BigDecimal in = price.optionalPrice("inputPricePerMTok");
+        BigDecimal out = price.optionalPrice("outputPricePerMTok");
+        if (in != null && out != null) {
+            p.defaultInputPricePerMTok = in;
+            p.defaultOutputPricePerMTok = out;
         }
     }
 
@@ -278,6 +306,11 @@ public class ProviderService {
         List<FailoverRule> rules = p.failoverRules.stream().map(FailoverRuleValue::toContract).toList();
         return new ProviderView(p.id, p.name, p.protocol, p.baseUrl, p.enabled,
                 new TimeoutsView(p.connectTimeoutMs, p.firstByteTimeoutMs, p.firstTokenTimeoutMs, p.idleTimeoutMs),
-                Map.copyOf(p.headers), rules, keys, models, p.responsesApi);
+                Map.copyOf(p.headers), rules, keys, models, p.responsesApi, defaultPrice(p));
+    }
+
+    private static Price defaultPrice(Provider p) {
+        return p.defaultInputPricePerMTok == null ? null
+                : new Price(p.defaultInputPricePerMTok, p.defaultOutputPricePerMTok);
     }
 }

@@ -14,6 +14,9 @@ import java.util.Map;
  * @param responsesApi an {@code openai} provider that also serves the Responses API ({@code POST /v1/responses}):
  *        the relay passes {@code /v1/responses} requests through to it instead of translating them to chat
  *        completions; false (the default, and what a snapshot written before the flag reads as) otherwise
+ * @param defaultPrice the price of the names it serves that {@code models} does not list, or lists without a
+ *        price (a model route passing names through); null = none, and what a snapshot written before the field
+ *        reads as. The relay refuses such a name to a metered tenant rather than serve it for nothing
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ProviderSnapshot(
@@ -27,7 +30,8 @@ public record ProviderSnapshot(
         List<ProviderKeySnapshot> keys,
         List<ModelSnapshot> models,
         List<FailoverRule> failoverRules,
-        boolean responsesApi) {
+        boolean responsesApi,
+        Price defaultPrice) {
 
     public static final String OPENAI = "openai";
     public static final String ANTHROPIC = "anthropic";
@@ -40,11 +44,18 @@ public record ProviderSnapshot(
         timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
     }
 
+    /** A provider without a default price (the schema before it). */
+    public ProviderSnapshot(long id, String name, String protocol, String baseUrl, boolean enabled, Timeouts timeouts,
+            Map<String, String> headers, List<ProviderKeySnapshot> keys, List<ModelSnapshot> models,
+            List<FailoverRule> failoverRules, boolean responsesApi) {
+        this(id, name, protocol, baseUrl, enabled, timeouts, headers, keys, models, failoverRules, responsesApi, null);
+    }
+
     /** A provider without the Responses API flag (the schema before it). */
     public ProviderSnapshot(long id, String name, String protocol, String baseUrl, boolean enabled, Timeouts timeouts,
             Map<String, String> headers, List<ProviderKeySnapshot> keys, List<ModelSnapshot> models,
             List<FailoverRule> failoverRules) {
-        this(id, name, protocol, baseUrl, enabled, timeouts, headers, keys, models, failoverRules, false);
+        this(id, name, protocol, baseUrl, enabled, timeouts, headers, keys, models, failoverRules, false, null);
     }
 
     /** Whether {@code /v1/responses} is passed through to it: an OpenAI provider with the Responses API flag. */

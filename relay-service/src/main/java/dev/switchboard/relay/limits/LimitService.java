@@ -335,8 +335,7 @@ public class LimitService {
             return refuse(key.group(), new Refusal(402, Refusal.BALANCE, "Insufficient prepaid balance.", null));
         }
         long down = downSinceMs.get();
-        boolean spend = balance != null || hasSpendLimits(key.group());
-        if (spend && down > 0 && now - down > config.spendFailOpenGrace().toMillis()) {
+        if (metered(key) && down > 0 && now - down > config.spendFailOpenGrace().toMillis()) {
             return refuse(key.group(), new Refusal(503, Refusal.LIMITS_UNAVAILABLE,
                     "Spend limits cannot be checked right now; retry shortly.", ceilSeconds(config.redisRetryInterval().toMillis())));
         }
@@ -369,6 +368,17 @@ public class LimitService {
             }
         }
         return chain;
+    }
+
+    /**
+     * Whether the tenant's usage moves money: its user has a prepaid balance, or its group a spend budget (a
+     * fallback group only ever counts after a group with a budget, so the key's group decides). A metered tenant
+     * is refused instead of served unpriced ({@code model_not_priced}), and fails closed on spend once Redis has
+     * been unreachable for longer than the grace period. Decided from the snapshot alone, whether or not limits
+     * are enforced: the ledger debits either way.
+     */
+    public static boolean metered(ApiKeySnapshot key) {
+        return key.user() != null && key.user().balanceUsd() != null || hasSpendLimits(key.group());
     }
 
     static boolean hasSpendLimits(GroupSnapshot g) {

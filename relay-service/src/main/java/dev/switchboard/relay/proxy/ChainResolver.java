@@ -46,8 +46,12 @@ final class ChainResolver {
         this.planner = planner;
     }
 
-    /** @param startMs when the request arrived: the deadline of its attempts counts from it */
-    Result resolve(String model, GroupSnapshot group, Endpoint endpoint, long startMs) {
+    /**
+     * @param startMs when the request arrived: the deadline of its attempts counts from it
+     * @param metered the tenant's usage moves money: on a {@link Endpoint#billed() billed} endpoint unpriced
+     *        candidates are left out, and a name with nothing priced left is refused before any upstream call
+     */
+    Result resolve(String model, GroupSnapshot group, Endpoint endpoint, long startMs, boolean metered) {
         CatalogHolder.Loaded loaded = catalog.current();
         if (loaded == null) {
             return new Result.Refused(503, "catalog_unavailable", "The model catalog is not loaded yet; retry shortly", 1L);
@@ -55,7 +59,7 @@ final class ChainResolver {
         CatalogIndex index = loaded.index();
         long now = System.currentTimeMillis();
         Resolution resolution = loaded.resolver().resolve(new ResolveRequest(model, group, endpoint.dialect().wire(),
-                cooldowns, headroom, now, endpoint.translates()));
+                cooldowns, headroom, now, endpoint.translates(), metered && endpoint.billed()));
         if (resolution.resolvedVia() != null && resolution.resolvedVia().startsWith("route:")) {
             index.route(model).map(RouteSnapshot::id).ifPresent(routeHits::hit);
         }
@@ -68,6 +72,10 @@ final class ChainResolver {
                 && resolution.skipped().stream().allMatch(k -> Skip.NOT_ALLOWED.equals(k.reason()))) {
             return new Result.Refused(403, "model_not_allowed",
                     "Your API key's group may not use the model '" + model + "'", null);
+        }
+        if (resolution.unpriced()) {
+            return new Result.Refused(403, Skip.MODEL_NOT_PRICED, "The model '" + model
+                    + "' has no price in the catalog, and usage of your API key is billed: it cannot be served", null);
         }
         return new Result.Chain(planner.open(resolution, index, startMs, skip -> metrics.skip(skip.reason())),
                 resolution.resolvedVia());

@@ -44,6 +44,14 @@ public enum Endpoint {
         return streams;
     }
 
+    /**
+     * Whether its answers are billed: every endpoint but count_tokens, whose answer carries no usage. Only a
+     * billed endpoint refuses an unpriced model to a metered tenant.
+     */
+    public boolean billed() {
+        return this != COUNT_TOKENS;
+    }
+
     /** Whether a candidate of the other protocol can serve it, translated (chat: yes; embeddings have no Anthropic counterpart). */
     public boolean translates() {
         return this != EMBEDDINGS;

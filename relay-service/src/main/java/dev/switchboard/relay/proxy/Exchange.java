@@ -107,7 +107,7 @@ final class Exchange {
         }
         long startMs = System.currentTimeMillis() - (System.nanoTime() - req.startNanos()) / 1_000_000;
         GroupSnapshot group = a.group() != null ? a.group() : req.key().group();
-        switch (resolver.resolve(req.body().model(), group, req.endpoint(), startMs)) {
+        switch (resolver.resolve(req.body().model(), group, req.endpoint(), startMs, LimitService.metered(req.key()))) {
             case ChainResolver.Result.Refused r -> fail(r.status(), r.code(), r.message(), r.retryAfterSeconds(), null);
             case ChainResolver.Result.Chain c -> {
                 queue = c.queue();

@@ -11,10 +11,12 @@ import dev.switchboard.relay.catalog.CatalogHolder;
 import dev.switchboard.relay.config.RelayConfig;
 import dev.switchboard.relay.failover.CooldownService;
 import dev.switchboard.relay.limits.HeadroomTracker;
+import dev.switchboard.relay.limits.LimitService;
 import dev.switchboard.relay.proxy.Endpoint;
 import dev.switchboard.relay.dialect.Dialect;
 import dev.switchboard.relay.proxy.ProxyService;
 import dev.switchboard.relay.routing.Candidate;
+import dev.switchboard.relay.routing.CandidatePrice;
 import dev.switchboard.relay.routing.ListedModel;
 import dev.switchboard.relay.routing.Resolution;
 import dev.switchboard.relay.routing.ResolveRequest;
@@ -282,14 +284,16 @@ public class TenantRoutes {
         Dialect client = explainedDialect(rc);
         String protocol = client.wire();
         // chat endpoints are served by either protocol: a candidate of the other one is translated
+        boolean metered = LimitService.metered(key);
         Resolution r = loaded.resolver().resolve(new ResolveRequest(body.model(), key.group(), protocol, cooldowns,
-                headroom, System.currentTimeMillis(), true));
+                headroom, System.currentTimeMillis(), true, metered));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("model", r.requestedModel());
         doc.put("protocol", client.label());
         doc.put("known", r.known());
         doc.put("resolved_via", r.resolvedVia());
         doc.put("targets", r.targets());
+        doc.put("metered", metered);
         doc.put("catalog_version", loaded.index().version());
         List<Map<String, Object>> candidates = new ArrayList<>();
         for (Candidate c : r.candidates()) {
@@ -302,6 +306,7 @@ public class TenantRoutes {
             m.put("half_open", c.probeScope() != null);
             Dialect serving = Dialect.serving(c.provider(), client);
             m.put("translated", serving == client ? null : client.label() + "->" + serving.label());
+            m.put("price", priceDoc(c.price()));
             candidates.add(m);
         }
         doc.put("candidates", candidates);
@@ -317,6 +322,18 @@ public class TenantRoutes {
         }
         doc.put("skipped", skipped);
         json(rc, 200, doc);
+    }
+
+    /** {@code {input_per_mtok, output_per_mtok, source: model|provider_default}}, or null for an unpriced candidate. */
+    private static Map<String, Object> priceDoc(CandidatePrice p) {
+        if (p == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("input_per_mtok", p.price().inputPricePerMTok());
+        m.put("output_per_mtok", p.price().outputPricePerMTok());
+        m.put("source", p.source().label());
+        return m;
     }
 
     /** {@code ?protocol=anthropic} explains /v1/messages, {@code ?protocol=responses} /v1/responses, else chat. */

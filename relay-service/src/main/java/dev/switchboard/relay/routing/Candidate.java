@@ -57,6 +57,11 @@ public record Candidate(ProviderSnapshot provider, String model, String upstream
                 : ModelSnapshot.defaultPrefill(provider.protocol());
     }
 
+    /** What it is billed at and where that price came from; null = unpriced. */
+    public CandidatePrice price() {
+        return CandidatePrice.of(provider, modelInfo);
+    }
+
     /** The same candidate with another probe scope. */
     public Candidate withProbeScope(String scope) {
         return new Candidate(provider, model, upstreamModel, modelInfo, key, via, scope, sameCandidateRetry);

@@ -24,6 +24,29 @@ public record Resolution(String requestedModel, List<String> targets, String res
         skipped = skipped == null ? List.of() : List.copyOf(skipped);
     }
 
+    /**
+     * Refused because nothing priced is left for a metered tenant: no candidate, at least one left out as
+     * {@link Skip#MODEL_NOT_PRICED}, and none left out for a reason that passes (cooling down, no headroom: the
+     * priced candidate behind such a skip is worth waiting for, and the usual exhaustion answer says so).
+     */
+    public boolean unpriced() {
+        if (!candidates.isEmpty()) {
+            return false;
+        }
+        boolean any = false;
+        for (Skip s : skipped) {
+            switch (s.reason()) {
+                case Skip.MODEL_NOT_PRICED -> any = true;
+                case Skip.COOLING_DOWN, Skip.NO_HEADROOM -> {
+                    return false;
+                }
+                default -> {
+                }
+            }
+        }
+        return any;
+    }
+
     /** False when the requested model (or every overlay target) names nothing in the catalog. */
     public boolean known() {
         return !targets.isEmpty();

@@ -29,8 +29,9 @@ import java.util.random.RandomGenerator;
  * <li>each target expands: {@code provider:<name>} → M on that provider; cluster → members in order;
  * pool → members in strategy order; raw model → the matching model route, else every provider listing it;</li>
  * <li>each (provider, model) → one candidate per enabled key;</li>
- * <li>duplicates, disabled entries, models the group may not use, protocol mismatches and cooling
- * candidates are skipped, with the reason.</li>
+ * <li>duplicates, disabled entries, models the group may not use, protocol mismatches, candidates without a
+ * price when the tenant is metered ({@link CandidatePrice}) and cooling candidates are skipped, with the
+ * reason.</li>
  * </ol>
  * One instance per catalog version; it holds the round-robin counters. Thread-safe.
  */
@@ -290,6 +291,11 @@ public final class Resolver {
             ctx.skip(p.name(), model, null, Skip.NOT_ALLOWED, "model is not in the group's allowed models");
             return;
         }
+        if (ctx.metered && !CandidatePrice.exists(p, info)) {
+            ctx.skip(p.name(), model, null, Skip.MODEL_NOT_PRICED,
+                    "no price: the catalog lists none for this model and the provider has no default price");
+            return;
+        }
         List<ProviderKeySnapshot> keys = entry.enabledKeys;
         if (keys.isEmpty()) {
             ctx.skip(p.name(), model, null, Skip.NO_KEYS,
@@ -496,6 +502,8 @@ public final class Resolver {
         boolean translates;
         final CooldownView cooldowns;
         final HeadroomView headroom;
+        /** Unpriced candidates are skipped: the tenant's usage moves money. */
+        final boolean metered;
         final long now;
         final List<Candidate> candidates = new ArrayList<>(8);
         final List<Skip> skipped = new ArrayList<>(4);
@@ -511,6 +519,7 @@ public final class Resolver {
             this.rules = rules;
             this.protocol = r.protocol() == null || r.protocol().isBlank() ? null : r.protocol();
             this.translates = r.translates();
+            this.metered = r.metered();
             this.cooldowns = r.cooldowns() == CooldownView.NONE ? null : r.cooldowns();
             this.headroom = r.headroom() == null ? HeadroomView.NONE : r.headroom();
             this.now = r.nowMs();

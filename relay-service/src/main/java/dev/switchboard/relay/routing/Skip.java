@@ -27,4 +27,9 @@ public record Skip(String provider, String model, String keyLabel, String reason
     public static final String PROBE_IN_FLIGHT = "probe_in_flight";
     /** Set by the queue after a prompt was refused as too long: this candidate's context window is not larger. */
     public static final String CONTEXT_TOO_SMALL = "context_too_small";
+    /**
+     * The tenant is metered and neither the serving model nor its provider has a price: serving it would cost
+     * the tenant nothing ({@link CandidatePrice}).
+     */
+    public static final String MODEL_NOT_PRICED = "model_not_priced";
 }

@@ -10,6 +10,7 @@ import dev.switchboard.relay.limits.HeadroomTracker;
 import dev.switchboard.relay.limits.LimitsConfig;
 import dev.switchboard.relay.limits.SpendPeriod;
 import dev.switchboard.relay.routing.Candidate;
+import dev.switchboard.relay.routing.CandidatePrice;
 import dev.switchboard.relay.store.UsageStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -337,7 +338,8 @@ public class UsageRecorder {
         ApiKeySnapshot key = r.key();
         GroupSnapshot group = r.group() != null ? r.group() : key.group();
         Candidate served = r.served();
-        BigDecimal cost = UsageCost.of(served == null ? null : served.modelInfo(), group, r.promptTokens(), r.completionTokens());
+        CandidatePrice price = served == null ? null : served.price();
+        BigDecimal cost = UsageCost.of(price == null ? null : price.price(), group, r.promptTokens(), r.completionTokens());
         return new UsageEvent(Schema.EVENT, r.requestId(), nowMs, key.apiKeyId(), key.userId(),
                 group == null ? key.groupId() : group.id(), r.requestedModel(), r.resolvedVia(),
                 served == null || served.provider() == null ? null : served.provider().name(),

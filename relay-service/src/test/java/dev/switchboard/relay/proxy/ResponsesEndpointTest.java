@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.contracts.RedisKeys;
 import dev.switchboard.contracts.catalog.ProviderSnapshot;
 import dev.switchboard.contracts.events.UsageEvent;
 import dev.switchboard.mock.FaultRule;
@@ -246,11 +245,11 @@ class ResponsesEndpointTest extends RelayTestBase {
         JsonNode usage = r.get("usage");
         assertThat(usage.get("input_tokens_details").get("cached_tokens").asLong()).isEqualTo(40);
         assertThat(usage.get("input_tokens").asLong()).isGreaterThan(40);
-        UsageEvent e = usageEvent(id, since);
+        UsageEvent e = fx.usageEvent(id, since);
         assertThat(e.promptTokens()).isEqualTo(usage.get("input_tokens").asLong());
         assertThat(e.completionTokens()).isEqualTo(usage.get("output_tokens").asLong());
         JsonNode streamUsage = events.getLast().get("response").get("usage");
-        UsageEvent s = usageEvent(streamId, since);
+        UsageEvent s = fx.usageEvent(streamId, since);
         assertThat(s.promptTokens()).isEqualTo(streamUsage.get("input_tokens").asLong()).isPositive();
         assertThat(s.completionTokens()).isEqualTo(streamUsage.get("output_tokens").asLong()).isPositive();
     }
@@ -303,26 +302,5 @@ class ResponsesEndpointTest extends RelayTestBase {
         assertThat(last.get("type").asText()).isEqualTo("error");
         assertThat(last.get("code").asText()).isEqualTo("upstream_stream_interrupted");
         assertThat(types(events)).doesNotContain("response.completed");
-    }
-
-    /** The usage event the relay wrote for a request, waiting for it briefly (it is written fire-and-forget). */
-    private UsageEvent usageEvent(String requestId, long sinceMs) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            io.vertx.mutiny.redis.client.Response entries = redis.execute("XRANGE", RedisKeys.USAGE_STREAM,
-                    Long.toString(sinceMs), "+");
-            for (io.vertx.mutiny.redis.client.Response entry : entries) {
-                io.vertx.mutiny.redis.client.Response fields = entry.get(1);
-                for (int f = 0; f + 1 < fields.size(); f += 2) {
-                    if (UsageEvent.FIELD.equals(fields.get(f).toString())) {
-                        UsageEvent e = mapper.readValue(fields.get(f + 1).toString(), UsageEvent.class);
-                        if (requestId.equals(e.requestId())) {
-                            return e;
-                        }
-                    }
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no usage event for " + requestId);
     }
 }

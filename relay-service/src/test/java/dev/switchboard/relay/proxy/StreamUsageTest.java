@@ -3,7 +3,6 @@ package dev.switchboard.relay.proxy;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.contracts.RedisKeys;
 import dev.switchboard.contracts.catalog.ProviderSnapshot;
 import dev.switchboard.contracts.events.UsageEvent;
 import dev.switchboard.relay.support.Fixture;
@@ -51,27 +50,6 @@ class StreamUsageTest extends RelayTestBase {
                 .when().post(path);
     }
 
-    /** The usage event the relay wrote for a request, waiting for it briefly (it is written fire-and-forget). */
-    private UsageEvent usageEvent(String requestId, long sinceMs) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            io.vertx.mutiny.redis.client.Response entries = redis.execute("XRANGE", RedisKeys.USAGE_STREAM,
-                    Long.toString(sinceMs), "+");
-            for (io.vertx.mutiny.redis.client.Response entry : entries) {
-                io.vertx.mutiny.redis.client.Response fields = entry.get(1);
-                for (int f = 0; f + 1 < fields.size(); f += 2) {
-                    if (UsageEvent.FIELD.equals(fields.get(f).toString())) {
-                        UsageEvent e = mapper.readValue(fields.get(f + 1).toString(), UsageEvent.class);
-                        if (requestId.equals(e.requestId())) {
-                            return e;
-                        }
-                    }
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no usage event for " + requestId);
-    }
-
     private static String rid() {
         return "rid-" + UUID.randomUUID();
     }
@@ -93,7 +71,7 @@ class StreamUsageTest extends RelayTestBase {
                 .doesNotContain("\"choices\":[]");
         assertThat(text.trim()).endsWith("data: [DONE]");
 
-        UsageEvent e = usageEvent(id, since);
+        UsageEvent e = fx.usageEvent(id, since);
         assertThat(e.status()).isEqualTo(200);
         assertThat(e.promptTokens()).isEqualTo(prompt);
         assertThat(e.completionTokens()).isEqualTo(completion);
@@ -109,7 +87,7 @@ class StreamUsageTest extends RelayTestBase {
         String text = r.asString();
         assertThat(text).contains("\"choices\":[]").contains("\"usage\":{");
         assertThat(text.trim()).endsWith("data: [DONE]");
-        UsageEvent e = usageEvent(id, since);
+        UsageEvent e = fx.usageEvent(id, since);
         assertThat(e.promptTokens()).isPositive();
         assertThat(e.completionTokens()).isPositive();
     }
@@ -121,7 +99,7 @@ class StreamUsageTest extends RelayTestBase {
         Response r = post("/v1/chat/completions", chat(true, "{\"include_usage\":false}"), id);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.asString()).doesNotContain("\"usage\":{").contains("data: [DONE]");
-        assertThat(usageEvent(id, since).completionTokens()).isPositive();
+        assertThat(fx.usageEvent(id, since).completionTokens()).isPositive();
     }
 
     @Test
@@ -138,7 +116,7 @@ class StreamUsageTest extends RelayTestBase {
         Response r = post("/v1/messages", body.formatted("true"), id);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.asString()).contains("event: message_stop");
-        UsageEvent e = usageEvent(id, since);
+        UsageEvent e = fx.usageEvent(id, since);
         assertThat(e.promptTokens()).isEqualTo(input);
         assertThat(e.completionTokens()).isEqualTo(output);
         assertThat(e.costUsd()).isPositive();

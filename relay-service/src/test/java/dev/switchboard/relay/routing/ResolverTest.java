@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.contracts.auth.GroupSnapshot;
 import dev.switchboard.contracts.catalog.ClusterSnapshot;
 import dev.switchboard.contracts.catalog.PoolSnapshot;
+import dev.switchboard.contracts.catalog.Price;
 import dev.switchboard.contracts.catalog.ProviderSnapshot;
 import dev.switchboard.contracts.catalog.RouteSnapshot;
 import java.util.HashMap;
@@ -570,6 +571,90 @@ class ResolverTest {
         assertThat(skipReasons(gpt)).containsExactly("not_allowed");
         assertThat(labels(sonnet)).containsExactly("claude/claude-sonnet-4/c1");
         assertThat(anyGpt.candidates()).hasSize(2);
+    }
+
+    // ---- prices ----
+
+    private static ResolveRequest metered(String model) {
+        return new ResolveRequest(model, openGroup(), ProviderSnapshot.OPENAI, CooldownView.NONE, HeadroomView.NONE, NOW,
+                false, true);
+    }
+
+    private static ProviderSnapshot withDefaultPrice(ProviderSnapshot p, String in, String out) {
+        return new ProviderSnapshot(p.id(), p.name(), p.protocol(), p.baseUrl(), p.enabled(), p.timeouts(), p.headers(),
+                p.keys(), p.models(), p.failoverRules(), false,
+                new Price(new java.math.BigDecimal(in), new java.math.BigDecimal(out)));
+    }
+
+    @Test
+    void aMeteredTenantSkipsPassThroughNamesOfAProviderWithoutDefaultPriceAndIsRefusedAsUnpriced() {
+        CatalogIndex idx = catalog().providers(openaiA).routes(route(1, "gpt-*", RouteSnapshot.PROVIDER, "openai-a", 0, 1))
+                .index();
+
+        Resolution r = new Resolver(idx).resolve(metered("gpt-5-preview"));
+        Resolution unmetered = resolve(idx, "gpt-5-preview");
+        Resolution listed = new Resolver(idx).resolve(metered("gpt-4o"));
+
+        assertThat(r.known()).isTrue();
+        assertThat(r.candidates()).isEmpty();
+        assertThat(skipReasons(r)).containsExactly(Skip.MODEL_NOT_PRICED);
+        assertThat(r.unpriced()).isTrue();
+        assertThat(unmetered.candidates()).hasSize(2);
+        assertThat(unmetered.candidates().get(0).price()).isNull();
+        assertThat(unmetered.unpriced()).isFalse();
+        assertThat(listed.candidates()).extracting(c -> c.price().source()).containsOnly(CandidatePrice.Source.MODEL);
+    }
+
+    @Test
+    void aProvidersDefaultPricesItsPassThroughNamesAndItsUnpricedModelsButNotItsPricedOnes() {
+        ProviderSnapshot p = withDefaultPrice(provider(1, "openai-a", List.of(key(11, "a1", 1)),
+                model(101, "gpt-4o"), disabledModel(102, "free-but-off"),
+                new dev.switchboard.contracts.catalog.ModelSnapshot(103, "unpriced", "unpriced", null, null, null, true)),
+                "0.5", "1.5");
+        CatalogIndex idx = catalog().providers(p).routes(route(1, "gpt-*", RouteSnapshot.PROVIDER, "openai-a", 0, 1)).index();
+        Resolver resolver = new Resolver(idx);
+
+        CandidatePrice passThrough = resolver.resolve(metered("gpt-5-preview")).candidates().get(0).price();
+        CandidatePrice unpricedModel = resolver.resolve(metered("unpriced")).candidates().get(0).price();
+        CandidatePrice own = resolver.resolve(metered("gpt-4o")).candidates().get(0).price();
+
+        assertThat(passThrough.source()).isEqualTo(CandidatePrice.Source.PROVIDER_DEFAULT);
+        assertThat(passThrough.price().inputPricePerMTok()).isEqualByComparingTo("0.5");
+        assertThat(unpricedModel.source()).isEqualTo(CandidatePrice.Source.PROVIDER_DEFAULT);
+        assertThat(own.source()).isEqualTo(CandidatePrice.Source.MODEL);
+        assertThat(own.price().outputPricePerMTok()).isEqualByComparingTo("10");
+    }
+
+    @Test
+    void aPoolWithAnUnpricedFirstMemberServesAMeteredTenantFromThePricedSecond() {
+        ProviderSnapshot bare = provider(1, "bare", List.of(key(11, "b1", 1)),
+                new dev.switchboard.contracts.catalog.ModelSnapshot(101, "m-free", "m-free", null, null, null, true));
+        CatalogIndex idx = catalog().providers(bare, openaiB)
+                .pools(pool(5, "mixed", PoolSnapshot.PRIORITY, member(1, "m-free", 1, 1), member(2, "o3", 2, 1))).index();
+
+        Resolution r = new Resolver(idx).resolve(metered("mixed"));
+
+        assertThat(labels(r)).containsExactly("openai-b/o3/b1");
+        assertThat(r.skipped()).extracting(Skip::provider, Skip::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("bare", Skip.MODEL_NOT_PRICED));
+        assertThat(r.unpriced()).isFalse();
+    }
+
+    @Test
+    void aPricedCandidateThatIsCoolingMakesNoUnpricedRefusal() {
+        ProviderSnapshot bare = provider(1, "bare", List.of(key(11, "b1", 1)),
+                new dev.switchboard.contracts.catalog.ModelSnapshot(101, "m-free", "m-free", null, null, null, true));
+        CatalogIndex idx = catalog().providers(bare, openaiB)
+                .pools(pool(5, "mixed", PoolSnapshot.PRIORITY, member(1, "m-free", 1, 1), member(2, "o3", 2, 1))).index();
+        Map<String, CooldownState> cds = Map.of("provider:2", new CooldownState("provider:2", NOW + 5_000, "overloaded", 1,
+                "r", false));
+
+        Resolution r = new Resolver(idx).resolve(new ResolveRequest("mixed", openGroup(), ProviderSnapshot.OPENAI, cds::get,
+                HeadroomView.NONE, NOW, false, true));
+
+        assertThat(r.candidates()).isEmpty();
+        assertThat(skipReasons(r)).containsExactly(Skip.MODEL_NOT_PRICED, Skip.COOLING_DOWN);
+        assertThat(r.unpriced()).as("the priced member is worth waiting for").isFalse();
     }
 
     // ---- cooldowns ----

@@ -18,6 +18,7 @@ import dev.switchboard.contracts.catalog.ProviderKeySnapshot;
 import dev.switchboard.contracts.catalog.ProviderSnapshot;
 import dev.switchboard.contracts.catalog.RouteSnapshot;
 import dev.switchboard.contracts.events.CatalogEvent;
+import dev.switchboard.contracts.events.UsageEvent;
 import dev.switchboard.relay.auth.TenantAuthenticator;
 import dev.switchboard.relay.catalog.CatalogHolder;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -163,6 +164,27 @@ public final class Fixture {
             sleep(20);
         }
         return snapshot;
+    }
+
+    /** The usage event the relay wrote for a request since {@code sinceMs}, waiting for it briefly (it is written fire-and-forget). */
+    public UsageEvent usageEvent(String requestId, long sinceMs) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            io.vertx.mutiny.redis.client.Response entries = redis.execute("XRANGE", RedisKeys.USAGE_STREAM,
+                    Long.toString(sinceMs), "+");
+            for (io.vertx.mutiny.redis.client.Response entry : entries) {
+                io.vertx.mutiny.redis.client.Response fields = entry.get(1);
+                for (int f = 0; f + 1 < fields.size(); f += 2) {
+                    if (UsageEvent.FIELD.equals(fields.get(f).toString())) {
+                        UsageEvent e = mapper.readValue(fields.get(f + 1).toString(), UsageEvent.class);
+                        if (requestId.equals(e.requestId())) {
+                            return e;
+                        }
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no usage event for " + requestId);
     }
 
     public String json(Object o) {

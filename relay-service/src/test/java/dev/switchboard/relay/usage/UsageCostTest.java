@@ -5,13 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.contracts.auth.GroupSnapshot;
 import dev.switchboard.contracts.catalog.ModelSnapshot;
+import dev.switchboard.contracts.catalog.Price;
+import dev.switchboard.contracts.catalog.ProviderSnapshot;
+import dev.switchboard.relay.routing.CandidatePrice;
 import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 
 class UsageCostTest {
 
-    private static final ModelSnapshot GPT = new ModelSnapshot(1, "gpt-4o", "gpt-4o", 128_000, new BigDecimal("2.50"),
-            new BigDecimal("10.00"), true);
+    private static final Price GPT = new Price(new BigDecimal("2.50"), new BigDecimal("10.00"));
 
     private static GroupSnapshot multiplier(String m) {
         return group(1, "g", new BigDecimal(m), null, null, null);
@@ -31,7 +33,7 @@ class UsageCostTest {
 
     @Test
     void roundsHalfUpAtEightDecimals() {
-        ModelSnapshot cheap = new ModelSnapshot(2, "mini", "mini", null, new BigDecimal("0.15"), new BigDecimal("0.6"), true);
+        Price cheap = new Price(new BigDecimal("0.15"), new BigDecimal("0.6"));
         // 3 × 0.15 / 1e6 = 0.00000045 exactly; × 1.1 = 0.000000495 → 0.00000050
         assertThat(UsageCost.of(cheap, multiplier("1.1"), 3, 0)).isEqualTo(new BigDecimal("0.00000050"));
         // 1 × 0.15 / 1e6 × 1 = 0.00000015 (exact at scale 8)
@@ -41,9 +43,30 @@ class UsageCostTest {
     }
 
     @Test
-    void unknownModelOrPriceCostsNothing() {
+    void noPriceCostsNothingAndAOneSidedPriceChargesOnlyItsSide() {
         assertThat(UsageCost.of(null, multiplier("2"), 1000, 1000)).isEqualByComparingTo("0");
-        ModelSnapshot unpriced = new ModelSnapshot(3, "free", "free", null, null, null, true);
-        assertThat(UsageCost.of(unpriced, multiplier("2"), 1000, 1000)).isEqualByComparingTo("0");
+        assertThat(UsageCost.of(new Price(null, new BigDecimal("4")), multiplier("1"), 1_000_000, 1000))
+                .isEqualByComparingTo("0.004");
+    }
+
+    @Test
+    void theModelsPriceComesFirstThenTheProvidersDefaultThenNone() {
+        Price fallback = new Price(new BigDecimal("1"), new BigDecimal("3"));
+        ProviderSnapshot withDefault = new ProviderSnapshot(1, "p", ProviderSnapshot.OPENAI, "http://x", true, null, null,
+                null, null, null, false, fallback);
+        ProviderSnapshot without = new ProviderSnapshot(2, "q", ProviderSnapshot.OPENAI, "http://x", true, null, null,
+                null, null, null);
+        ModelSnapshot priced = new ModelSnapshot(3, "m", "m", null, new BigDecimal("2.50"), new BigDecimal("10.00"), true);
+        ModelSnapshot unpriced = new ModelSnapshot(4, "free", "free", null, null, null, true);
+
+        assertThat(CandidatePrice.of(withDefault, priced)).isEqualTo(new CandidatePrice(Price.of(priced), CandidatePrice.Source.MODEL));
+        assertThat(CandidatePrice.of(withDefault, unpriced))
+                .isEqualTo(new CandidatePrice(fallback, CandidatePrice.Source.PROVIDER_DEFAULT));
+        assertThat(CandidatePrice.of(withDefault, null).source()).isEqualTo(CandidatePrice.Source.PROVIDER_DEFAULT);
+        assertThat(CandidatePrice.of(without, unpriced)).isNull();
+        assertThat(CandidatePrice.of(without, null)).isNull();
+        assertThat(CandidatePrice.exists(withDefault, null)).isTrue();
+        assertThat(CandidatePrice.exists(without, priced)).isTrue();
+        assertThat(CandidatePrice.exists(without, unpriced)).isFalse();
     }
 }

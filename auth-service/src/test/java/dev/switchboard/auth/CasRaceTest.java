@@ -83,6 +83,23 @@ class CasRaceTest {
     }
 
     @Test
+    void aPipelinedRewriteKeepsEachEntrysCompareAndSet() {
+        var revoked = Api.createKey();
+        String revokedHash = KeySecrets.sha256Hex(revoked.getString("key"));
+        ApiKeySnapshot stale = assembler.loadByHash(revokedHash).orElseThrow();
+        Api.admin().post("/admin/keys/" + revoked.getLong("apiKey.id") + "/revoke").then().statusCode(200);
+        String unknownHash = KeySecrets.sha256Hex("sk-sb-unknown-" + System.nanoTime());
+
+        var written = store.compareAndSetAll(java.util.List.of(
+                new AuthCacheStore.Write(revokedHash, AuthCacheEntry.found(stale), Duration.ofMinutes(5)),
+                new AuthCacheStore.Write(unknownHash, AuthCacheEntry.notFound(7), Duration.ofSeconds(60))), Duration.ofSeconds(5));
+
+        assertThat(written).containsExactly(false, true);
+        assertThat(redis.entry(revokedHash).snapshot().status()).isEqualTo("revoked");
+        assertThat(redis.entry(unknownHash).version()).isEqualTo(7);
+    }
+
+    @Test
     void anUnreadableEntryIsReplaced() {
         String hash = KeySecrets.sha256Hex("sk-sb-garbage-" + System.nanoTime());
         ds.value(String.class).setex(RedisKeys.authKey(hash), 60, "{not json");

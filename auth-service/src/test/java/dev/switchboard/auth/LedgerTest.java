@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.auth.ledger.LedgerConsumer;
+import dev.switchboard.auth.ledger.LedgerLag;
 import dev.switchboard.auth.repository.LedgerRepository;
 import dev.switchboard.auth.service.KeySecrets;
 import dev.switchboard.contracts.RedisKeys;
@@ -47,6 +48,10 @@ class LedgerTest {
     RedisEntries entries;
     @Inject
     ObjectMapper mapper;
+    @Inject
+    LedgerLag lag;
+    @Inject
+    dev.switchboard.auth.store.UsageStreamStore streamStore;
 
     @BeforeEach
     void drainEarlierMessages() {
@@ -330,5 +335,35 @@ class LedgerTest {
         var summary = redis.stream(String.class).xpending(RedisKeys.USAGE_STREAM, RedisKeys.USAGE_GROUP);
         Long n = summary.getConsumers().get(consumerName);
         return n == null ? 0 : n;
+    }
+
+    @Test
+    void theLagCountsWhatTheGroupHasNotSettledYet() throws Exception {
+        long user = Api.createUser(Map.of("balanceUsd", 10));
+        long group = Api.createGroup();
+        long key = Api.createKey(user, group, Map.of()).getLong("apiKey.id");
+        double before = lag.sampleOnce(Duration.ofSeconds(2));
+        assertThat(before).isNotNaN();
+
+        for (int i = 0; i < 3; i++) {
+            add(event(key, user, group, "gpt-4o", "0.10", Instant.now()));
+        }
+        assertThat(lag.sampleOnce(Duration.ofSeconds(2))).isEqualTo(before + 3);
+        assertThat(lag.value()).isEqualTo(before + 3);
+
+        consumer.pollOnce(Duration.ZERO);
+        assertThat(lag.sampleOnce(Duration.ofSeconds(2))).isEqualTo(before);
+    }
+
+    @Test
+    void theLagIsUnknownWithoutTheStreamOrTheGroupOrAnAnswerInTime() {
+        assertThat(streamStore.backlog("sb:usage:none-" + UUID.randomUUID(), RedisKeys.USAGE_GROUP, Duration.ofSeconds(2)))
+                .isEmpty();
+        assertThat(streamStore.backlog(RedisKeys.USAGE_STREAM, "no-such-group", Duration.ofSeconds(2))).isEmpty();
+
+        long start = System.nanoTime();
+        assertThat(lag.sampleOnce(Duration.ofNanos(1))).isNaN();
+        assertThat(lag.value()).isNaN();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
     }
 }

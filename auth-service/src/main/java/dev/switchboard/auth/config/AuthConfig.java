@@ -44,6 +44,13 @@ public interface AuthConfig {
         @WithDefault("1000")
         int batchSize();
 
+        /**
+         * Upper bound of one read while the group lags: a read that comes back full doubles the next one, up to
+         * this; one that does not goes back to {@code batch-size}.
+         */
+        @WithDefault("8000")
+        int maxBatchSize();
+
         /** Failed settlements of one message (counted while PostgreSQL answers) before it is dead-lettered. */
         @WithDefault("5")
         int maxAttempts();
@@ -59,5 +66,13 @@ public interface AuthConfig {
         /** How often the consumer looks for pending messages of dead consumers. */
         @WithDefault("30S")
         Duration reclaimInterval();
+
+        /** How often the {@code switchboard.ledger.lag} gauge is sampled (XINFO GROUPS). */
+        @WithDefault("15S")
+        Duration lagInterval();
+
+        /** How long one lag sample waits for Redis before the gauge reads NaN. */
+        @WithDefault("1S")
+        Duration lagTimeout();
     }
 }

@@ -23,21 +23,28 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jboss.logging.Logger;
 
 /**
  * Consumes {@code sb:usage} in the {@code auth-ledger} consumer group, {@code batch-size} messages per
- * read, each read settled in one transaction and acknowledged only after the commit. Several replicas
- * share the stream through the group (each its own consumer name); a message whose settlement failed
- * stays pending and is retried through XAUTOCLAIM like the messages of a consumer that died, at most
- * {@code max-attempts} times, then dead-lettered. Users whose balance changed get their key snapshots
- * rewritten once per batch.
+ * read (doubling up to {@code max-batch-size} while the group lags), each read settled in one transaction
+ * and acknowledged only after the commit. Several replicas share the stream through the group (each its own
+ * consumer name); a message whose settlement failed stays pending and is retried through XAUTOCLAIM like the
+ * messages of a consumer that died, at most {@code max-attempts} times, then dead-lettered. Users whose
+ * balance changed get their key snapshots rewritten once per batch; that Redis side of a batch overlaps the
+ * reading and committing of the next one (auth-service README, "Ledger"; bench/RESULTS.md for the figures).
  */
 @ApplicationScoped
 public class LedgerConsumer {
 
     private static final Logger LOG = Logger.getLogger(LedgerConsumer.class);
     private static final int MAX_CLAIM_ROUNDS = 20;
+    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(10);
 
     @Inject
     UsageStreamStore stream;
@@ -54,6 +61,7 @@ public class LedgerConsumer {
 
     private volatile boolean running;
     private Thread worker;
+    private ExecutorService redisSide;
     private String consumerName;
 
     void start(@Observes StartupEvent event) {
@@ -63,6 +71,7 @@ public class LedgerConsumer {
             return;
         }
         running = true;
+        redisSide = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("usage-ledger-redis").daemon().factory());
         worker = Thread.ofPlatform().name("usage-ledger").daemon().start(this::loop);
     }
 
@@ -75,16 +84,26 @@ public class LedgerConsumer {
                 Thread.currentThread().interrupt();
             }
         }
+        if (redisSide != null) {
+            redisSide.shutdown();
+        }
     }
 
     public String consumerName() {
         return consumerName;
     }
 
+    /**
+     * The background loop. A batch's Redis side (snapshots, unsettled spend, XACK) runs on its own thread while
+     * this one reads and commits the next batch; before handing over the next batch it waits for the previous
+     * one, so at most one batch is between its commit and its acknowledgement.
+     */
     private void loop() {
         long nextReclaim = 0;
         int failures = 0;
         boolean groupReady = false;
+        Future<?> inFlight = CompletableFuture.completedFuture(null);
+        int count = config.ledger().batchSize();
         while (running) {
             try {
                 if (!groupReady) {
@@ -92,10 +111,15 @@ public class LedgerConsumer {
                     groupReady = true;
                 }
                 if (System.currentTimeMillis() >= nextReclaim) {
+                    await(inFlight);
                     reclaimOnce();
                     nextReclaim = System.currentTimeMillis() + config.ledger().reclaimInterval().toMillis();
                 }
-                pollOnce(config.ledger().blockTimeout());
+                List<StreamMessage<String, String, String>> batch = stream.readNew(consumerName, count, config.ledger().blockTimeout());
+                count = nextReadSize(count, batch.size(), config.ledger().batchSize(), config.ledger().maxBatchSize());
+                AfterCommit next = settle(batch);
+                await(inFlight);
+                inFlight = next.isEmpty() ? inFlight : redisSide.submit(next::run);
                 failures = 0;
             } catch (RuntimeException e) {
                 failures++;
@@ -103,13 +127,39 @@ public class LedgerConsumer {
                 sleep(Math.min(30_000L, 500L * (1L << Math.min(failures, 6))));
             }
         }
+        try {
+            await(inFlight);
+        } catch (RuntimeException e) {
+            LOG.warnf("last usage batch not acknowledged (%s); it stays pending", e.getClass().getSimpleName());
+        }
     }
 
-    /** Reads and settles one batch of new messages. @return how many messages were read */
+    /**
+     * While the group lags (a read came back full) the next read doubles, up to {@code max}, so the fixed
+     * costs of a batch (its transaction, the snapshot refresh of every user in it, the round trips) are spread
+     * over more events; once the consumer has caught up it reads {@code batch} again.
+     */
+    static int nextReadSize(int asked, int got, int batch, int max) {
+        return got >= asked ? Math.min(Math.max(batch, max), asked * 2) : batch;
+    }
+
+    /** Waits for the Redis side of the previous batch; its failure (XACK not sent) becomes this thread's. */
+    private static void await(Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Reads and settles one batch of new messages, its Redis side included. @return how many messages were read */
     public int pollOnce(Duration block) {
         stream.ensureGroup();
         List<StreamMessage<String, String, String>> batch = stream.readNew(consumerName, config.ledger().batchSize(), block);
-        settle(batch);
+        settle(batch).run();
         return batch.size();
     }
 
@@ -127,7 +177,7 @@ public class LedgerConsumer {
             List<StreamMessage<String, String, String>> messages = c.getMessages();
             claimed += messages.size();
             registry.counter("switchboard.ledger.reclaimed").increment(messages.size());
-            settle(messages);
+            settle(messages).run();
             start = c.getId();
             if (start == null || "0-0".equals(start)) {
                 break;
@@ -140,20 +190,20 @@ public class LedgerConsumer {
     }
 
     /**
-     * Settles what was read, in one transaction for the whole batch. Order: ledger rows + debits committed,
-     * the debited users' snapshots refreshed (once per user per batch), the relay's unsettled entries
-     * removed (one script per user), then one XACK. Settling before the refresh would let a relay see neither
-     * the debit nor the unsettled spend; settling after it double-counts for a moment, which errs on the
-     * safe side.
+     * Settles what was read, in one transaction for the whole batch, and returns what is left to do in Redis
+     * after the commit, in this order: the debited users' snapshots refreshed (once per user per batch, the
+     * writes pipelined), the relay's unsettled entries removed (one script per user, pipelined), then one
+     * XACK. Settling before the refresh would let a relay see neither the debit nor the unsettled spend;
+     * settling after it double-counts for a moment, which errs on the safe side.
      *
      * <p>When the batch transaction fails, each message is tried alone, so one poison message cannot hold
      * back the others; a message that fails alone (while PostgreSQL answers) has its failure counted in
      * {@code sb:usage:failures} and, after {@code max-attempts}, goes to {@code auth.usage_dead_letter} and is
      * acknowledged. While PostgreSQL does not answer nothing is counted: an outage is not a poison message.
      */
-    private void settle(List<StreamMessage<String, String, String>> batch) {
+    private AfterCommit settle(List<StreamMessage<String, String, String>> batch) {
         if (batch.isEmpty()) {
-            return;
+            return new AfterCommit(Set.of(), Map.of(), List.of());
         }
         List<Parsed> valid = new ArrayList<>(batch.size());
         List<String> finished = new ArrayList<>();
@@ -180,26 +230,47 @@ public class LedgerConsumer {
                 settleOneByOne(valid, settled, debited, payloads(batch));
             }
         }
-        try {
-            users.propagateAll(debited);
-        } catch (RuntimeException e) {
-            LOG.warnf("snapshots of %d users not refreshed after their debits (%s)", debited.size(), e.getClass().getSimpleName());
-        }
         Map<Long, List<String>> byUser = new HashMap<>();
         for (Parsed p : settled) {
             byUser.computeIfAbsent(p.row().event().userId(), u -> new ArrayList<>()).add(p.row().usageId());
             finished.add(p.messageId());
         }
-        for (Map.Entry<Long, List<String>> e : byUser.entrySet()) {
-            try {
-                stream.settleUnsettled(e.getKey(), e.getValue());
-            } catch (RuntimeException ex) {
-                // The entries expire with the hash; until then the relay over-counts these requests' spend.
-                LOG.warnf("unsettled spend of user %d not cleared (%s)", e.getKey(), ex.getClass().getSimpleName());
-            }
+        return new AfterCommit(debited, byUser, finished);
+    }
+
+    /** The Redis side of a committed batch. @param finished entries to acknowledge (settled or dead-lettered) */
+    private final class AfterCommit implements Runnable {
+        private final Set<Long> debited;
+        private final Map<Long, List<String>> usageIdsByUser;
+        private final List<String> finished;
+
+        AfterCommit(Set<Long> debited, Map<Long, List<String>> usageIdsByUser, List<String> finished) {
+            this.debited = debited;
+            this.usageIdsByUser = usageIdsByUser;
+            this.finished = finished;
         }
-        stream.ack(finished);
-        stream.forgetFailures(finished);
+
+        boolean isEmpty() {
+            return debited.isEmpty() && usageIdsByUser.isEmpty() && finished.isEmpty();
+        }
+
+        /** @throws RuntimeException when the XACK fails (the entries stay pending and are reclaimed) */
+        @Override
+        public void run() {
+            try {
+                users.propagateAll(debited);
+            } catch (RuntimeException e) {
+                LOG.warnf("snapshots of %d users not refreshed after their debits (%s)", debited.size(), e.getClass().getSimpleName());
+            }
+            try {
+                stream.settleUnsettled(usageIdsByUser, REDIS_TIMEOUT);
+            } catch (RuntimeException e) {
+                // The entries expire with the hash; until then the relay over-counts these requests' spend.
+                LOG.warnf("unsettled spend of %d users not cleared (%s)", usageIdsByUser.size(), e.getClass().getSimpleName());
+            }
+            stream.ack(finished);
+            stream.forgetFailures(finished);
+        }
     }
 
     private record Parsed(String messageId, LedgerRepository.Row row) {

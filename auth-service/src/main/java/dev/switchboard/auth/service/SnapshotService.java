@@ -28,6 +28,8 @@ public class SnapshotService {
     private static final Logger LOG = Logger.getLogger(SnapshotService.class);
     /** Version of a negative entry for a key that never existed: any real write replaces it. */
     public static final long UNKNOWN_KEY_VERSION = 0;
+    /** Bound on one pipelined rewrite (the data source's own default timeout). */
+    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(10);
 
     @Inject
     SnapshotAssembler assembler;
@@ -110,18 +112,20 @@ public class SnapshotService {
 
     private void write(Change change) {
         List<String> hashes = new ArrayList<>();
+        List<AuthCacheStore.Write> writes = new ArrayList<>();
         long version = change.version();
         for (SnapshotAssembler.Built b : assembler.loadByIds(change.keyIds())) {
             AuthCacheEntry entry = AuthCacheEntry.found(b.snapshot());
-            store.compareAndSet(b.keyHash(), entry, ttl(entry));
+            writes.add(new AuthCacheStore.Write(b.keyHash(), entry, ttl(entry)));
             hashes.add(b.keyHash());
             version = Math.max(version, entry.version());
         }
         for (String removed : change.removedHashes()) {
             AuthCacheEntry entry = AuthCacheEntry.notFound(change.version());
-            store.compareAndSet(removed, entry, ttl(entry));
+            writes.add(new AuthCacheStore.Write(removed, entry, ttl(entry)));
             hashes.add(removed);
         }
+        store.compareAndSetAll(writes, REDIS_TIMEOUT);
         // The event names the snapshots' version (drawn after the commit), so a relay can compare it with what it holds.
         store.publish(new AuthEvent(change.kind(), change.id(), version, hashes));
         LOG.debugf("propagated %s %d version %d to %d key snapshots", change.kind(), change.id(), version,

@@ -92,15 +92,15 @@ public class UserService {
     }
 
     /**
-     * Rewrites the snapshots of many users' keys after changes committed elsewhere (a ledger batch): one load
-     * of all their keys, one invalidation event naming every hash.
+     * Rewrites the snapshots of many users' keys after changes committed elsewhere (a ledger batch): one
+     * transaction for finding and loading all their keys, one pipelined rewrite, one invalidation
+     * event naming every hash.
      */
     public void propagateAll(java.util.Collection<Long> userIds) {
         if (userIds.isEmpty()) {
             return;
         }
-        List<Long> keyIds = QuarkusTransaction.requiringNew().call(() -> keys.idsByUsers(userIds));
-        snapshots.propagate(Change.of(AuthEvent.LEDGER, 0, 0, keyIds));
+        QuarkusTransaction.requiringNew().run(() -> snapshots.propagate(Change.of(AuthEvent.LEDGER, 0, 0, keys.idsByUsers(userIds))));
     }
 
     private record Result(UserView view, List<Long> keyIds) {

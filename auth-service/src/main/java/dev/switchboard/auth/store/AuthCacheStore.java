@@ -6,10 +6,14 @@ import dev.switchboard.contracts.RedisKeys;
 import dev.switchboard.contracts.auth.AuthCacheEntry;
 import dev.switchboard.contracts.events.AuthEvent;
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -66,6 +70,35 @@ public class AuthCacheStore {
         Response r = redis.execute("EVAL", CAS_SCRIPT, "1", RedisKeys.authKey(sha256Hex), json(entry),
                 Long.toString(entry.version()), Long.toString(Math.max(1, ttl.toMillis())));
         return r != null && r.toInteger() == 1;
+    }
+
+    /** One compare-and-set of {@link #compareAndSetAll}. */
+    public record Write(String sha256Hex, AuthCacheEntry entry, Duration ttl) {
+    }
+
+    /**
+     * Many compare-and-sets pipelined on one connection: one round trip instead of one per entry (the ledger
+     * refreshes every debited user's keys after each batch). Each write is its own script, so the CAS holds
+     * per entry exactly as in {@link #compareAndSet}; the writes are not atomic together.
+     *
+     * @return per write, in order, whether it was written
+     * @throws RuntimeException when Redis fails or does not answer within {@code timeout} (some writes may have happened)
+     */
+    public List<Boolean> compareAndSetAll(List<Write> writes, Duration timeout) {
+        if (writes.isEmpty()) {
+            return List.of();
+        }
+        List<Request> requests = new ArrayList<>(writes.size());
+        for (Write w : writes) {
+            requests.add(Request.cmd(Command.EVAL).arg(CAS_SCRIPT).arg(1).arg(RedisKeys.authKey(w.sha256Hex()))
+                    .arg(json(w.entry())).arg(w.entry().version()).arg(Math.max(1, w.ttl().toMillis())));
+        }
+        List<Response> responses = redis.getReactive().getRedis().batch(requests).await().atMost(timeout);
+        List<Boolean> out = new ArrayList<>(responses.size());
+        for (Response r : responses) {
+            out.add(r != null && r.toInteger() == 1);
+        }
+        return out;
     }
 
     public void delete(String sha256Hex) {

@@ -8,10 +8,16 @@ import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
 import io.quarkus.redis.datasource.stream.XReadGroupArgs;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 
 /** The {@code sb:usage} stream as seen by the {@code auth-ledger} consumer group. */
 @ApplicationScoped
@@ -52,30 +58,74 @@ public class UsageStreamStore {
     }
 
     /**
-     * Removes one request's unsettled spend from the user's hash (written by the relay), once; called
-     * after the debit is committed and the user's snapshots refreshed.
+     * Removes the settled requests' unsettled spend (written by the relay) from each user's hash, once;
+     * called after the debits are committed and the users' snapshots refreshed. One script per user (one
+     * key, one hash slot), all pipelined on one connection: one round trip for a ledger batch.
+     *
+     * @throws RuntimeException when Redis fails or does not answer within {@code timeout} (some users may be cleared)
      */
-    public void settleUnsettled(long userId, String usageId) {
-        redis.execute("EVAL", RedisScripts.SETTLE_UNSETTLED, "1", RedisKeys.userSpend(userId), usageId);
+    public void settleUnsettled(Map<Long, List<String>> usageIdsByUser, Duration timeout) {
+        List<Request> requests = new ArrayList<>(usageIdsByUser.size());
+        for (Map.Entry<Long, List<String>> e : usageIdsByUser.entrySet()) {
+            if (e.getValue().isEmpty()) {
+                continue;
+            }
+            Request r = Request.cmd(Command.EVAL).arg(RedisScripts.SETTLE_UNSETTLED_MANY).arg(1).arg(RedisKeys.userSpend(e.getKey()));
+            for (String usageId : e.getValue()) {
+                r.arg(usageId);
+            }
+            requests.add(r);
+        }
+        if (!requests.isEmpty()) {
+            redis.getReactive().getRedis().batch(requests).await().atMost(timeout);
+        }
     }
 
-    /** The same for many usage ids of one user in one script (one key, so one hash slot). */
-    public void settleUnsettled(long userId, List<String> usageIds) {
-        if (usageIds.isEmpty()) {
-            return;
-        }
-        String[] args = new String[3 + usageIds.size()];
-        args[0] = RedisScripts.SETTLE_UNSETTLED_MANY;
-        args[1] = "1";
-        args[2] = RedisKeys.userSpend(userId);
-        for (int i = 0; i < usageIds.size(); i++) {
-            args[3 + i] = usageIds.get(i);
-        }
-        redis.execute("EVAL", args);
+    /**
+     * The group's backlog from XINFO GROUPS: entries not yet delivered to any consumer ({@code lag}) plus
+     * entries delivered and not acknowledged ({@code pending}), waiting at most {@code timeout}.
+     *
+     * @return the backlog, or empty when the stream or the group does not exist or Redis cannot tell the lag
+     *     (it reports none after entries were deleted from the middle of the stream)
+     * @throws RuntimeException when Redis fails or does not answer within {@code timeout}
+     */
+    public OptionalLong backlog(Duration timeout) {
+        return backlog(RedisKeys.USAGE_STREAM, RedisKeys.USAGE_GROUP, timeout);
     }
 
-    public void ack(String id) {
-        stream().xack(RedisKeys.USAGE_STREAM, RedisKeys.USAGE_GROUP, id);
+    /** The same for any stream and group. */
+    public OptionalLong backlog(String streamKey, String group, Duration timeout) {
+        Response groups;
+        try {
+            groups = redis.getReactive().execute("XINFO", "GROUPS", streamKey).await().atMost(timeout);
+        } catch (RuntimeException e) {
+            if (e.getMessage() != null && e.getMessage().contains("no such key")) {
+                return OptionalLong.empty();
+            }
+            throw e;
+        }
+        for (Response g : groups) {
+            if (group.equals(String.valueOf(field(g, "name")))) {
+                Response lag = field(g, "lag");
+                Response pending = field(g, "pending");
+                return lag == null || pending == null ? OptionalLong.empty()
+                        : OptionalLong.of(lag.toLong() + pending.toLong());
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** A field of an XINFO reply: a map under RESP3, a flat name/value array under RESP2. */
+    private static Response field(Response entry, String name) {
+        if (entry.getKeys() != null && !entry.getKeys().isEmpty()) {
+            return entry.get(name);
+        }
+        for (int i = 0; i + 1 < entry.size(); i += 2) {
+            if (name.equals(entry.get(i).toString())) {
+                return entry.get(i + 1);
+            }
+        }
+        return null;
     }
 
     /** One XACK for many entries. */

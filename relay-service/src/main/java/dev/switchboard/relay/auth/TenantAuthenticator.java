@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -103,8 +104,20 @@ public class TenantAuthenticator {
         }
     }
 
+    private final AtomicBoolean polling = new AtomicBoolean();
+
+    /** One poll at a time, each bounded by the poll interval; a failed one is retried by the next tick. */
     private void pollEpoch() {
-        store.epoch().subscribe().with(this::onEpoch, err -> LOG.debugf("auth epoch poll failed: %s", err.getMessage()));
+        if (!polling.compareAndSet(false, true)) {
+            return;
+        }
+        store.epoch(config.epochPoll()).subscribe().with(epoch -> {
+            polling.set(false);
+            onEpoch(epoch);
+        }, err -> {
+            polling.set(false);
+            LOG.debugf("auth epoch poll failed: %s", err.getClass().getSimpleName());
+        });
     }
 
     /**

@@ -11,6 +11,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 
 /** Reads the auth snapshots auth-service writes to Redis; never writes them. */
 @ApplicationScoped
@@ -54,9 +55,13 @@ public class AuthStore {
         }
     }
 
-    /** Current value of the invalidation counter (0 when absent). */
-    public Uni<Long> epoch() {
-        return values.get(RedisKeys.AUTH_EPOCH).ifNoItem().after(status.timeout()).fail().map(v -> v == null ? 0L : Long.parseLong(v.trim()));
+    /**
+     * Current value of the invalidation counter (0 when absent), failing after {@code bound}. A background
+     * read: its bound is the caller's poll interval, not the request-path timeout, so that a Redis slowed by
+     * load still answers the poll that revocations without a message depend on.
+     */
+    public Uni<Long> epoch(Duration bound) {
+        return values.get(RedisKeys.AUTH_EPOCH).ifNoItem().after(bound).fail().map(v -> v == null ? 0L : Long.parseLong(v.trim()));
     }
 
     /** Invalidation messages; malformed ones are dropped by the caller's error handling. */

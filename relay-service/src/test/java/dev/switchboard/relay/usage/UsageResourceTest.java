@@ -71,6 +71,7 @@ class UsageResourceTest {
         Admission a1 = limits.admit(key, "u1").await().atMost(Duration.ofSeconds(5));
         Admission a2 = limits.admit(key, "u2").await().atMost(Duration.ofSeconds(5));
         limits.admit(key, "u3").await().atMost(Duration.ofSeconds(5)).lease().release();
+        awaitHeldLeases(key.userId(), 2); // releases reach Redis in the next release pipeline, not at once
         try {
             given().header("Authorization", "Bearer " + plaintext)
                     .when().get("/v1/usage")
@@ -97,6 +98,14 @@ class UsageResourceTest {
         } finally {
             a1.lease().release();
             a2.lease().release();
+        }
+    }
+
+    private void awaitHeldLeases(long userId, long expected) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (redis.sortedSet(String.class).zcard(RedisKeys.concurrency(userId)) != expected
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
         }
     }
 

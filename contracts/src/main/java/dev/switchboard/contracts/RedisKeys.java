@@ -67,6 +67,19 @@ public final class RedisKeys {
         return "sb:conc:user:" + userId;
     }
 
+    /**
+     * Reservations held against a user's balance by requests in flight: a sorted set of
+     * {@code <admission token>:<micro-USD>} scored by expiry (epoch ms). Relay only.
+     */
+    public static String userReservations(long userId) {
+        return "sb:rsv:user:" + userId;
+    }
+
+    /** Reservations held against a group's spend budgets, as {@link #userReservations}. Relay only. */
+    public static String groupReservations(long groupId) {
+        return "sb:rsv:group:" + groupId;
+    }
+
     /** Spend counter of a group for a period, e.g. {@code day:2026-11-21}. */
     public static String groupSpend(long groupId, String period) {
         return "sb:spend:group:" + groupId + ":" + period;

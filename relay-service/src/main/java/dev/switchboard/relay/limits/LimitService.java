@@ -138,8 +138,18 @@ public class LimitService {
         }
     }
 
-    /** Decides whether the request may proceed and under which group. Never fails. */
+    /** Decides whether the request may proceed and under which group, reserving nothing. Never fails. */
     public Uni<Admission> admit(ApiKeySnapshot key, String requestId) {
+        return admit(key, requestId, 0);
+    }
+
+    /**
+     * Decides whether the request may proceed and under which group. Never fails.
+     *
+     * @param estimateMicros what the request may cost at most (micro-USD), reserved against the user's balance
+     *        and the serving group's budgets until its usage is recorded; 0 reserves nothing
+     */
+    public Uni<Admission> admit(ApiKeySnapshot key, String requestId, long estimateMicros) {
         GroupSnapshot group = key.group();
         if (!config.enabled()) {
             return Uni.createFrom().item(Admission.allow(group, Lease.NONE));
@@ -173,10 +183,13 @@ public class LimitService {
         long userId = key.userId();
         long windowMs = config.rateWindow().toMillis();
         Long balanceMicro = balance == null ? null : SpendPeriod.micros(balance);
+        LimitStore.Reserve reserve = estimateMicros > 0 && (balance != null || spendLimited)
+                ? new LimitStore.Reserve(estimateMicros, config.reservationTtl().toMillis(), token + ":" + estimateMicros)
+                : LimitStore.Reserve.NONE;
         return Uni.createFrom().deferred(() -> {
-            Pending p = new Pending(key, chain, at, windowMs, concurrency == null ? null : leaseId);
+            Pending p = new Pending(key, chain, at, windowMs, concurrency == null ? null : leaseId, reserve);
             p.start(store.admit(key.apiKeyId(), userId, now, token, rpm, windowMs, leaseId, concurrency,
-                    config.leaseTtl().toMillis(), balanceMicro, budgets));
+                    config.leaseTtl().toMillis(), balanceMicro, budgets, reserve));
             return Uni.createFrom().completionStage(p.result).onCancellation().invoke(p::cancelled);
         });
     }
@@ -200,12 +213,15 @@ public class LimitService {
         private final Instant at;
         private final long windowMs;
         private final String leaseId;
+        private final LimitStore.Reserve reserve;
         private volatile Admission answered;
         private volatile long timer = -1;
         private volatile java.util.concurrent.ScheduledFuture<?> scheduled;
 
-        Pending(ApiKeySnapshot key, List<GroupSnapshot> chain, Instant at, long windowMs, String leaseId) {
+        Pending(ApiKeySnapshot key, List<GroupSnapshot> chain, Instant at, long windowMs, String leaseId,
+                LimitStore.Reserve reserve) {
             this.key = key;
+            this.reserve = reserve;
             this.chain = chain;
             this.at = at;
             this.windowMs = windowMs;
@@ -238,7 +254,7 @@ public class LimitService {
             downSinceMs.set(0);
             Admission a;
             try {
-                a = decide(reply, key, chain, at, windowMs, leaseId);
+                a = decide(reply, key, chain, at, windowMs, leaseId, reserve);
             } catch (RuntimeException ex) {
                 LOG.warnf("unexpected limit script reply (%s); deciding without Redis", ex.getClass().getSimpleName());
                 a = degraded(key, clock.getAsLong());
@@ -251,6 +267,9 @@ public class LimitService {
             if (leaseId != null) {
                 // the script may have run before the failure: give back a lease nobody will release
                 store.release(key.userId(), leaseId);
+            }
+            if (reserve.micros() > 0) {
+                store.releaseReservation(reservationKeys(key, chain), reserve.member()); // likewise
             }
             if (state.get() == WAITING) {
                 noRedis(e.getClass().getSimpleName());
@@ -270,8 +289,8 @@ public class LimitService {
             answered = a;
             if (state.compareAndSet(WAITING, ANSWERED)) {
                 result.complete(a);
-            } else if (a.lease() != null) {
-                a.lease().release();
+            } else {
+                giveBack(a);
             }
         }
 
@@ -280,12 +299,37 @@ public class LimitService {
             if (!state.compareAndSet(WAITING, CANCELLED)) {
                 // answered, but the cancel won the race downstream: the caller never sees this lease
                 Admission a = answered;
-                if (a != null && a.lease() != null) {
-                    a.lease().release();
+                if (a != null) {
+                    giveBack(a);
                 }
             }
             result.cancel(false);
         }
+
+        private void giveBack(Admission a) {
+            if (a.lease() != null) {
+                a.lease().release();
+            }
+            if (a.reservation() != null) {
+                release(a.reservation());
+            }
+        }
+    }
+
+    /**
+     * Drops a reservation whose request ends without a usage record. A request that is recorded needs no call:
+     * the usage batch that adds its cost removes its reservation in the same script.
+     */
+    public void release(Reservation r) {
+        store.releaseReservation(r.keys(), r.member());
+    }
+
+    /** Every set a reservation of this admission may be in: the user's and each group's of the chain. */
+    private static List<String> reservationKeys(ApiKeySnapshot key, List<GroupSnapshot> chain) {
+        List<String> keys = new ArrayList<>(chain.size() + 1);
+        keys.add(RedisKeys.userReservations(key.userId()));
+        chain.forEach(g -> keys.add(RedisKeys.groupReservations(g.id())));
+        return keys;
     }
 
     private void noRedis(String why) {
@@ -294,6 +338,11 @@ public class LimitService {
         skipRedisUntilMs = t + config.redisRetryInterval().toMillis();
         redisFailures.increment();
         LOG.warnf("limit check failed (%s); deciding without Redis", why);
+    }
+
+    /** Output tokens an estimate assumes for a request that does not cap them. */
+    public long reserveOutputTokens() {
+        return config.reserveOutputTokens();
     }
 
     /** Number of admissions decided without Redis since start (diagnostics, benchmark). */
@@ -307,16 +356,25 @@ public class LimitService {
     }
 
     private Admission decide(List<String> reply, ApiKeySnapshot key, List<GroupSnapshot> chain, Instant at,
-            long windowMs, String leaseId) {
+            long windowMs, String leaseId, LimitStore.Reserve reserve) {
         if ("1".equals(reply.get(0))) {
             int chosen = Integer.parseInt(reply.get(1));
             GroupSnapshot group = chosen == 0 ? key.group() : chain.get(chosen - 1);
             Lease lease = leaseId == null ? Lease.NONE : hold(key.userId(), leaseId, at.toEpochMilli());
-            return Admission.allow(group, lease);
+            List<String> held = new ArrayList<>(2);
+            if (reply.size() > 3 && "1".equals(reply.get(2))) {
+                held.add(RedisKeys.groupReservations(group.id()));
+            }
+            if (reply.size() > 3 && "1".equals(reply.get(3))) {
+                held.add(RedisKeys.userReservations(key.userId()));
+            }
+            return Admission.allow(group, lease, held.isEmpty() ? null : new Reservation(held, reserve.member()));
         }
         Refusal refusal = switch (reply.get(1)) {
             case "budget" -> new Refusal(429, Refusal.BUDGET, budgetMessage(key.group(), reply), budgetRetryAfter(chain, reply, at));
-            case "balance" -> new Refusal(402, Refusal.BALANCE, "Insufficient prepaid balance.", null);
+            case "balance" -> new Refusal(402, Refusal.BALANCE, reply.size() > 2 && "1".equals(reply.get(2))
+                    ? "Insufficient prepaid balance: what is left is reserved by this account's requests in flight."
+                    : "Insufficient prepaid balance.", null);
             case "rate" -> new Refusal(429, Refusal.RATE_LIMIT,
                     "Rate limit of " + key.rpmLimit() + " requests per " + config.rateWindow().toSeconds() + " s exceeded for this API key.",
                     ceilSeconds(LimitStore.rateRetryAfterMs(Long.parseLong(reply.get(2)), Long.parseLong(reply.get(3)),
@@ -400,7 +458,7 @@ public class LimitService {
                 micros.add(SpendPeriod.micros(limit));
             }
         }
-        return new GroupBudget(keys, micros);
+        return new GroupBudget(RedisKeys.groupReservations(g.id()), keys, micros);
     }
 
     /** Periods (of the limited ones, in DAY, WEEK, MONTH order) flagged in a script bit mask. */

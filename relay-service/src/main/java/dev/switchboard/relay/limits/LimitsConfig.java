@@ -28,6 +28,17 @@ public interface LimitsConfig {
     @WithDefault("2h")
     Duration leaseMaxLifetime();
 
+    /**
+     * Lifetime of what admission reserves against a balance or budget for a request in flight; the request's
+     * usage record removes it sooner. Only a reservation nobody settles (its replica died) lives this long.
+     */
+    @WithDefault("10m")
+    Duration reservationTtl();
+
+    /** Output tokens a reservation assumes when the request does not cap them (max_tokens and the like). */
+    @WithDefault("4096")
+    long reserveOutputTokens();
+
     /** Retry-After sent with concurrency_limit_exceeded. */
     @WithDefault("1s")
     Duration concurrencyRetryAfter();

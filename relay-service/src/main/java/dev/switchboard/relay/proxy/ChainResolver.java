@@ -7,12 +7,14 @@ import dev.switchboard.relay.failover.CooldownService;
 import dev.switchboard.relay.limits.HeadroomTracker;
 import dev.switchboard.relay.metrics.RelayMetrics;
 import dev.switchboard.relay.routing.CatalogIndex;
+import dev.switchboard.relay.routing.CostCeiling;
 import dev.switchboard.relay.routing.Resolution;
 import dev.switchboard.relay.routing.ResolveRequest;
 import dev.switchboard.relay.routing.CandidateQueue;
 import dev.switchboard.relay.routing.FailoverPlanner;
 import dev.switchboard.relay.routing.Skip;
 import dev.switchboard.relay.store.RouteHitStore;
+import dev.switchboard.relay.upstream.RequestBody;
 
 /**
  * Turns an admitted request into its {@link CandidateQueue} against the current catalog, or into the
@@ -44,6 +46,22 @@ final class ChainResolver {
         this.routeHits = routeHits;
         this.metrics = metrics;
         this.planner = planner;
+    }
+
+    /**
+     * The most the request may cost ({@link CostCeiling}) when served under {@code group}, in micro-USD: what
+     * admission reserves for a metered tenant. No side effects (no metrics, no route hits); 0 when nothing priced
+     * can serve it, which the resolution after admission then refuses.
+     */
+    long costCeiling(RequestBody body, GroupSnapshot group, Endpoint endpoint, long defaultOutputTokens) {
+        CatalogHolder.Loaded loaded = catalog.current();
+        if (loaded == null || !endpoint.billed()) {
+            return 0;
+        }
+        Resolution resolution = loaded.resolver().resolve(new ResolveRequest(body.model(), group, endpoint.dialect().wire(),
+                cooldowns, headroom, System.currentTimeMillis(), endpoint.translates(), true));
+        return CostCeiling.micros(resolution.candidates(), body.length(), body.maxOutputTokens(), defaultOutputTokens,
+                group == null ? null : group.rateMultiplier());
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.switchboard.relay.metrics.RelayMetrics;
 import dev.switchboard.relay.routing.AttemptOutcome;
 import dev.switchboard.relay.routing.Candidate;
 import dev.switchboard.relay.routing.CandidateQueue;
+import dev.switchboard.relay.routing.CooldownState;
 import dev.switchboard.relay.routing.Continuation;
 import dev.switchboard.relay.routing.FailoverDecision;
 import dev.switchboard.relay.routing.FailureClassifier;
@@ -143,7 +144,7 @@ final class CommittedStream {
     private void broke(UpstreamAttempt a, AttemptOutcome outcome, boolean errorForwarded) {
         relay = null;
         CandidateQueue.Step step = queue.failed(a.candidate(), outcome, elapsedMs(a), System.currentTimeMillis());
-        done(a, step.decision().reason());
+        done(a, step.decision().reason(), step.cooled());
         boolean idle = outcome.kind() == AttemptOutcome.Kind.IDLE_TIMEOUT;
         boolean inBand = a.tap().brokenBy() != null;
         String code = idle ? "upstream_idle_timeout" : inBand ? "upstream_stream_error" : "upstream_stream_interrupted";
@@ -221,7 +222,7 @@ final class CommittedStream {
     /** A continuation that failed before its first event never shows: the next one, or the original failure. */
     private void failedBeforeFirstEvent(UpstreamAttempt a, AttemptOutcome outcome) {
         CandidateQueue.Step step = queue.failed(a.candidate(), outcome, elapsedMs(a), System.currentTimeMillis());
-        done(a, step.decision().reason());
+        done(a, step.decision().reason(), step.cooled());
         if (step.kind() == CandidateQueue.Step.Kind.STOP) {
             finish(499);
         } else {
@@ -252,7 +253,11 @@ final class CommittedStream {
     }
 
     private void done(UpstreamAttempt a, String outcome) {
-        settlement.attemptDone(a, outcome);
+        done(a, outcome, null);
+    }
+
+    private void done(UpstreamAttempt a, String outcome, CooldownState cooled) {
+        settlement.attemptDone(a, outcome, cooled);
         if (current == a) {
             current = null;
         }

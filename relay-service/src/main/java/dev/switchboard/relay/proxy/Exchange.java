@@ -11,6 +11,7 @@ import dev.switchboard.relay.metrics.RelayMetrics;
 import dev.switchboard.relay.routing.AttemptOutcome;
 import dev.switchboard.relay.routing.Candidate;
 import dev.switchboard.relay.routing.CandidateQueue;
+import dev.switchboard.relay.routing.CooldownState;
 import dev.switchboard.relay.routing.Exhaustion;
 import dev.switchboard.relay.routing.FailoverDecision;
 import dev.switchboard.relay.routing.FailureClassifier;
@@ -83,7 +84,10 @@ final class Exchange {
 
     void start() {
         reply.out().closeHandler(v -> on.run(this::clientGone));
-        limits.admit(req.key(), req.requestId()).subscribe().with(a -> on.run(() -> admitted(a)), err -> on.run(() -> {
+        long reserve = LimitService.metered(req.key())
+                ? resolver.costCeiling(req.body(), req.key().group(), req.endpoint(), limits.reserveOutputTokens())
+                : 0;
+        limits.admit(req.key(), req.requestId(), reserve).subscribe().with(a -> on.run(() -> admitted(a)), err -> on.run(() -> {
             LOG.warnf("admission failed: %s", err.getClass().getSimpleName());
             fail(503, "limits_unavailable", "Limits could not be checked; retry shortly", null, null);
         }));
@@ -96,6 +100,9 @@ final class Exchange {
         if (state == State.FINISHED) {
             if (a.lease() != null) {
                 a.lease().release(); // the client left while admission was running: give the slot back at once
+            }
+            if (a.reservation() != null) {
+                limits.release(a.reservation());
             }
             return;
         }
@@ -239,7 +246,7 @@ final class Exchange {
         CandidateQueue.Step step = queue.failed(c, outcome, (System.nanoTime() - a.startNanos()) / 1_000_000,
                 System.currentTimeMillis());
         String reason = step.decision().reason();
-        attemptDone(a, reason);
+        attemptDone(a, reason, step.cooled());
         if (step.kind() == CandidateQueue.Step.Kind.STOP) {
             finish(499);
         } else if (step.kind() == CandidateQueue.Step.Kind.RELAY) {
@@ -294,7 +301,11 @@ final class Exchange {
     }
 
     private void attemptDone(UpstreamAttempt a, String outcome) {
-        settlement.attemptDone(a, outcome);
+        attemptDone(a, outcome, null);
+    }
+
+    private void attemptDone(UpstreamAttempt a, String outcome, CooldownState cooled) {
+        settlement.attemptDone(a, outcome, cooled);
         if (current == a) {
             current = null;
         }

@@ -4,6 +4,7 @@ import dev.switchboard.relay.dialect.TokenCount;
 import dev.switchboard.relay.limits.Admission;
 import dev.switchboard.relay.metrics.RelayMetrics;
 import dev.switchboard.relay.routing.Candidate;
+import dev.switchboard.relay.routing.CooldownState;
 import dev.switchboard.relay.usage.UsageRecord;
 import dev.switchboard.relay.usage.UsageRecorder;
 import org.jboss.logging.Logger;
@@ -38,10 +39,15 @@ final class Settlement {
     }
 
     void attemptDone(UpstreamAttempt a, String outcome) {
+        attemptDone(a, outcome, null);
+    }
+
+    /** @param cooled the cooldown the attempt's failure set, null when none */
+    void attemptDone(UpstreamAttempt a, String outcome, CooldownState cooled) {
         long n = System.nanoTime() - a.startNanos();
         upstreamNanos += n;
         metrics.upstream(a.candidate().provider().name(), outcome, n);
-        req.trace().attempt(a.candidate(), a.startNanos(), outcome);
+        req.trace().attempt(a.candidate(), a.startNanos(), outcome, cooled);
     }
 
     /** The relay's own time so far: the request's age minus the upstream attempts'. */
@@ -63,7 +69,8 @@ final class Settlement {
             }
             try {
                 usage.record(new UsageRecord(req.requestId(), req.key(), admission.group(), req.body().model(),
-                        resolvedVia, served, used.prompt(), used.completion(), status, tries, latencyMs, ttfbMs));
+                        resolvedVia, served, used.prompt(), used.completion(), status, tries, latencyMs, ttfbMs,
+                        admission.reservation()));
             } catch (RuntimeException e) {
                 LOG.warnf("usage record failed: %s", e.getClass().getSimpleName());
             }

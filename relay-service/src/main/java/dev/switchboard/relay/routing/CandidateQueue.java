@@ -171,12 +171,12 @@ public final class CandidateQueue {
                 int window = c.contextWindow();
                 minContextWindow = minContextWindow == null ? window : Math.max(minContextWindow, window);
                 if (budget.canAcquire(nowMs) && largerAhead(nowMs)) {
-                    return new Step(Step.Kind.NEXT, d, null);
+                    return new Step(Step.Kind.NEXT, d, null, cooled);
                 }
             }
-            return new Step(Step.Kind.RELAY, d, null);
+            return new Step(Step.Kind.RELAY, d, null, cooled);
         }
-        return new Step(Step.Kind.NEXT, d, null);
+        return new Step(Step.Kind.NEXT, d, null, cooled);
     }
 
     /**
@@ -406,8 +406,13 @@ public final class CandidateQueue {
      *
      * @param decision the classification (reason for metrics and logs)
      * @param delay for {@link Kind#RETRY_SAME}: the pause before the retry; null otherwise
+     * @param cooled the cooldown this failure set or extended, null when it cooled nothing
      */
-    public record Step(Kind kind, FailoverDecision decision, Duration delay) {
+    public record Step(Kind kind, FailoverDecision decision, Duration delay, CooldownState cooled) {
+
+        Step(Kind kind, FailoverDecision decision, Duration delay) {
+            this(kind, decision, delay, null);
+        }
 
         public enum Kind {
             /** wait {@code delay}, then send the same candidate again on a fresh connection (attempt taken) */

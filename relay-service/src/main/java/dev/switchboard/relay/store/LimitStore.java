@@ -34,36 +34,60 @@ public class LimitStore {
 
     /*
      * KEYS[1] current rate bucket, KEYS[2] previous rate bucket (sliding-window counter, see
-     * rateBucket), KEYS[3] concurrency zset, KEYS[4] unsettled-spend hash, KEYS[5..] spend counters of
-     * each group of the chain, in order.
+     * rateBucket), KEYS[3] concurrency zset, KEYS[4] unsettled-spend hash, KEYS[5] the user's reservation
+     * zset, KEYS[6..5+G] the reservation zset of each group of the chain, then KEYS[6+G..] the spend
+     * counters of each group of the chain, in order.
      * ARGV[1] now ms, ARGV[2] ms elapsed in the current rate bucket, ARGV[3] rpm limit or '-',
      * ARGV[4] window ms, ARGV[5] lease id, ARGV[6] concurrency limit or '-', ARGV[7] lease ttl ms,
-     * ARGV[8] balance micro-USD or '-', ARGV[9] number of groups G, then per group:
-     * n followed by n limits (micro-USD), each matching the next KEYS entry.
+     * ARGV[8] balance micro-USD or '-', ARGV[9] number of groups G, ARGV[10] the request's estimated cost
+     * in micro-USD (0: reserve nothing), ARGV[11] reservation ttl ms, ARGV[12] reservation member,
+     * then per group: n followed by n limits (micro-USD), each matching the next spend counter key.
+     * A reservation is a member '<token>:<micros>' scored by its expiry; what a set holds is the sum of its
+     * unexpired members. A request is admitted against a budget or balance when what is left covers its
+     * estimate on top of what is reserved, or when nothing is reserved and something is left (a request
+     * whose estimate exceeds the rest is served alone, never beside others).
      * Checks come first and nothing is written unless all pass, so a refused request takes no rpm
-     * slot and no lease. Returns {1, chosen group index (1-based)} or {0, reason, details...}
-     * ('rate' details: previous bucket, current bucket).
+     * slot, no lease and no reservation. Returns {1, chosen group index (1-based), group reserved (0/1),
+     * user reserved (0/1)} or {0, reason, details...} ('rate' details: previous bucket, current bucket;
+     * 'balance': 1 when what is left is held by requests in flight, else 0).
      */
     static final String ADMIT_SCRIPT = """
             local now = tonumber(ARGV[1])
             local groups = tonumber(ARGV[9])
-            local a = 10
-            local k = 5
+            local cost = tonumber(ARGV[10])
+            local function reserved(key)
+              redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+              local sum = 0
+              for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do
+                sum = sum + (tonumber(string.match(m, ':(%d+)$')) or 0)
+              end
+              return sum
+            end
+            local a = 13
+            local k = 6 + groups
             local chosen = 0
+            local chosenLimited = false
             local masks = {}
             for g = 1, groups do
               local n = tonumber(ARGV[a])
               a = a + 1
               local over = 0
               local spent = {}
-              if n > 0 then spent = redis.call('MGET', unpack(KEYS, k, k + n - 1)) end
+              local held = 0
+              if n > 0 then
+                spent = redis.call('MGET', unpack(KEYS, k, k + n - 1))
+                held = reserved(KEYS[5 + g])
+              end
               for p = 1, n do
-                if (tonumber(spent[p]) or 0) >= tonumber(ARGV[a]) then over = over + 2 ^ (p - 1) end
+                local s = tonumber(spent[p]) or 0
+                local limit = tonumber(ARGV[a])
+                if s >= limit or (held > 0 and s + held + cost > limit) then over = over + 2 ^ (p - 1) end
                 a = a + 1
               end
               k = k + n
               if over == 0 then
                 chosen = g
+                chosenLimited = n > 0
                 break
               end
               masks[#masks + 1] = over
@@ -72,8 +96,10 @@ public class LimitStore {
               return {0, 'budget', unpack(masks)}
             end
             if ARGV[8] ~= '-' then
-              local unsettled = tonumber(redis.call('HGET', KEYS[4], '_total') or '0')
-              if tonumber(ARGV[8]) - unsettled <= 0 then return {0, 'balance'} end
+              local left = tonumber(ARGV[8]) - tonumber(redis.call('HGET', KEYS[4], '_total') or '0')
+              local held = reserved(KEYS[5])
+              if left <= 0 then return {0, 'balance', 0} end
+              if held > 0 and left - held - cost < 0 then return {0, 'balance', 1} end
             end
             local window = tonumber(ARGV[4])
             if ARGV[3] ~= '-' then
@@ -96,7 +122,21 @@ public class LimitStore {
               redis.call('ZADD', KEYS[3], now + ttl, ARGV[5])
               redis.call('PEXPIRE', KEYS[3], ttl)
             end
-            return {1, chosen}
+            local groupReserved, userReserved = 0, 0
+            if cost > 0 then
+              local rttl = tonumber(ARGV[11])
+              if chosenLimited then
+                redis.call('ZADD', KEYS[5 + chosen], now + rttl, ARGV[12])
+                redis.call('PEXPIRE', KEYS[5 + chosen], rttl)
+                groupReserved = 1
+              end
+              if ARGV[8] ~= '-' then
+                redis.call('ZADD', KEYS[5], now + rttl, ARGV[12])
+                redis.call('PEXPIRE', KEYS[5], rttl)
+                userReserved = 1
+              end
+            end
+            return {1, chosen, groupReserved, userReserved}
             """;
 
     /**
@@ -151,8 +191,17 @@ public class LimitStore {
         return roundTrips.get();
     }
 
-    /** Spend limits of one group of the fallback chain: counter keys and their limits in micro-USD. */
-    public record GroupBudget(List<String> keys, List<Long> limitsMicro) {
+    /**
+     * Spend limits of one group of the fallback chain: counter keys and their limits in micro-USD.
+     *
+     * @param reservations the group's reservation set ({@link RedisKeys#groupReservations})
+     */
+    public record GroupBudget(String reservations, List<String> keys, List<Long> limitsMicro) {
+    }
+
+    /** What to set aside against balance and budget: {@code micros} (0 for nothing) under {@code member}. */
+    public record Reserve(long micros, long ttlMs, String member) {
+        public static final Reserve NONE = new Reserve(0, 0, "-");
     }
 
     /**
@@ -163,17 +212,21 @@ public class LimitStore {
      * @param concurrencyLimit null = unlimited
      * @param balanceMicro null = not metered
      * @param chain the group chain up to and including the first group without spend limits
-     * @return the script's raw reply: {1, chosen} or {0, reason, details...}
+     * @return the script's raw reply: {1, chosen, group reserved, user reserved} or {0, reason, details...}
      */
     public Uni<List<String>> admit(long apiKeyId, long userId, long nowMs, String requestId, Integer rpmLimit,
             long windowMs, String leaseId, Integer concurrencyLimit, long leaseTtlMs, Long balanceMicro,
-            List<GroupBudget> chain) {
+            List<GroupBudget> chain, Reserve reserve) {
         List<String> keys = new ArrayList<>();
         long bucket = Math.floorDiv(nowMs, windowMs);
         keys.add(rateBucket(apiKeyId, bucket));
         keys.add(rateBucket(apiKeyId, bucket - 1));
         keys.add(RedisKeys.concurrency(userId));
         keys.add(RedisKeys.userSpend(userId));
+        keys.add(RedisKeys.userReservations(userId));
+        for (GroupBudget g : chain) {
+            keys.add(g.reservations());
+        }
         List<String> args = new ArrayList<>();
         args.add(Long.toString(nowMs));
         args.add(Long.toString(nowMs - bucket * windowMs));
@@ -184,6 +237,9 @@ public class LimitStore {
         args.add(Long.toString(leaseTtlMs));
         args.add(balanceMicro == null ? "-" : balanceMicro.toString());
         args.add(Integer.toString(chain.size()));
+        args.add(Long.toString(reserve.micros()));
+        args.add(Long.toString(reserve.ttlMs()));
+        args.add(reserve.member());
         for (GroupBudget g : chain) {
             args.add(Integer.toString(g.keys().size()));
             keys.addAll(g.keys());
@@ -221,6 +277,16 @@ public class LimitStore {
         redis.batch(batch)
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
                 .subscribe().with(r -> { }, e -> LOG.debugf("lease release failed: %s", e.getClass().getSimpleName()));
+    }
+
+    /** Drops a reservation whose request never reaches the usage batch (its admission answer was lost); fire-and-forget. */
+    public void releaseReservation(List<String> keys, String member) {
+        List<Request> batch = new ArrayList<>(keys.size());
+        keys.forEach(k -> batch.add(Request.cmd(Command.ZREM).arg(k).arg(member)));
+        roundTrips.incrementAndGet();
+        redis.batch(batch)
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
+                .subscribe().with(r -> { }, e -> LOG.debugf("reservation release failed: %s", e.getClass().getSimpleName()));
     }
 
     /** Pushes the expiry of live leases (user id → lease ids) to {@code nowMs + ttlMs}; leases already released stay gone. */

@@ -55,17 +55,21 @@ public class UsageStore {
 
     /*
      * One batch of finished requests, applied atomically by one script run.
-     * KEYS[1] batch marker, KEYS[2] usage stream, then c spend counters, m minute counters, u unsettled hashes.
+     * KEYS[1] batch marker, KEYS[2] usage stream, then c spend counters, m minute counters, u unsettled hashes,
+     * r reservation sets.
      * ARGV[1] marker ttl s, ARGV[2] stream MAXLEN, ARGV[3] unsettled ttl ms, ARGV[4] name of the total field,
-     * ARGV[5..8] c, m, u, e; then per counter: delta, expire-at (epoch s); per minute counter: delta;
-     * per unsettled entry: request id, micro-USD; per event: its JSON.
+     * ARGV[5..9] c, m, u, e, r; then per counter: delta, expire-at (epoch s); per minute counter: delta;
+     * per unsettled entry: request id, micro-USD; per event: its JSON; per reservation: its member.
+     * A request's reservation leaves in the same script that adds its cost, so no admission in between sees
+     * neither.
      * The marker makes a retried batch (reply lost after the script ran) a no-op: returns 0 then, else 1.
      * The unsettled part is RedisScripts.RECORD_UNSETTLED per entry (HSETNX, idempotent per request id).
      */
     static final String BATCH_SCRIPT = """
             if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
             local c, m, u, e = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
-            local a, k = 9, 3
+            local r = tonumber(ARGV[9])
+            local a, k = 10, 3
             for i = 1, c do
               redis.call('INCRBY', KEYS[k], ARGV[a])
               redis.call('EXPIREAT', KEYS[k], ARGV[a + 1])
@@ -90,6 +94,11 @@ public class UsageStore {
               redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'event', ARGV[a])
               a = a + 1
             end
+            for i = 1, r do
+              redis.call('ZREM', KEYS[k], ARGV[a])
+              k = k + 1
+              a = a + 1
+            end
             return 1
             """;
 
@@ -108,6 +117,8 @@ public class UsageStore {
         private final List<String> unsettledKeys = new ArrayList<>();
         private final List<String> unsettledArgs = new ArrayList<>();
         private final List<String> events = new ArrayList<>();
+        private final List<String> reservationKeys = new ArrayList<>();
+        private final List<String> reservationMembers = new ArrayList<>();
         private final List<String> usageIds = new ArrayList<>();
         private final List<String> requestIds = new ArrayList<>();
         private String id;
@@ -133,6 +144,13 @@ public class UsageStore {
             unsettledKeys.add(RedisKeys.userSpend(userId));
             unsettledArgs.add(requestId);
             unsettledArgs.add(Long.toString(micros));
+            return this;
+        }
+
+        /** Removes a finished request's reservation from one reservation set. */
+        public Batch release(String reservationKey, String member) {
+            reservationKeys.add(reservationKey);
+            reservationMembers.add(member);
             return this;
         }
 
@@ -170,11 +188,12 @@ public class UsageStore {
                 return this;
             }
             id = batchId;
-            int nKeys = 2 + counters.size() + minutes.size() + unsettledKeys.size();
+            int nKeys = 2 + counters.size() + minutes.size() + unsettledKeys.size() + reservationKeys.size();
             List<String> keys = new ArrayList<>(nKeys);
             keys.add(MARKER_PREFIX + batchId);
             keys.add(RedisKeys.USAGE_STREAM);
-            List<String> args = new ArrayList<>(8 + 2 * counters.size() + minutes.size() + unsettledArgs.size() + events.size());
+            List<String> args = new ArrayList<>(9 + 2 * counters.size() + minutes.size() + unsettledArgs.size() + events.size()
+                    + reservationMembers.size());
             args.add(Long.toString(markerTtlSeconds));
             args.add(Long.toString(streamMaxLen));
             args.add(Long.toString(unsettledTtlMs));
@@ -183,6 +202,7 @@ public class UsageStore {
             args.add(Integer.toString(minutes.size()));
             args.add(Integer.toString(unsettledKeys.size()));
             args.add(Integer.toString(events.size()));
+            args.add(Integer.toString(reservationKeys.size()));
             counters.forEach((k, v) -> {
                 keys.add(k);
                 args.add(Long.toString(v[0]));
@@ -193,8 +213,10 @@ public class UsageStore {
                 args.add(Long.toString(v[0]));
             });
             keys.addAll(unsettledKeys);
+            keys.addAll(reservationKeys);
             args.addAll(unsettledArgs);
             args.addAll(events);
+            args.addAll(reservationMembers);
             request = eval(Command.EVALSHA, BATCH_SHA, keys, args);
             fallback = eval(Command.EVAL, BATCH_SCRIPT, keys, args);
             counters.clear();
@@ -202,6 +224,8 @@ public class UsageStore {
             unsettledKeys.clear();
             unsettledArgs.clear();
             events.clear();
+            reservationKeys.clear();
+            reservationMembers.clear();
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.switchboard.relay.tracing;
 
 import dev.switchboard.relay.routing.Candidate;
+import dev.switchboard.relay.routing.CooldownState;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -54,8 +55,9 @@ public final class RequestTrace {
      *
      * @param startNanos the attempt's {@link System#nanoTime()} when it started
      * @param outcome {@code ok} or the reason code the attempt failed with
+     * @param cooled the cooldown the failure set (scope and seconds as attributes while active), null when none
      */
-    public void attempt(Candidate c, long startNanos, String outcome) {
+    public void attempt(Candidate c, long startNanos, String outcome, CooldownState cooled) {
         if (!span.getSpanContext().isValid()) {
             return;
         }
@@ -74,6 +76,11 @@ public final class RequestTrace {
                 .startSpan();
         if (!"ok".equals(outcome)) {
             a.setStatus(StatusCode.ERROR, outcome);
+        }
+        long now = System.currentTimeMillis();
+        if (cooled != null && cooled.activeAt(now)) {
+            a.setAttribute("switchboard.cooldown.scope", cooled.scope());
+            a.setAttribute("switchboard.cooldown.seconds", cooled.secondsLeft(now));
         }
         a.end();
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.util.Set;
 
 /**
  * A tenant request body, validated once by a streaming pass (no tree is built) that remembers where
@@ -25,6 +26,7 @@ public final class RequestBody {
     /** Offset of the top-level '{'. */
     private final int objectStart;
     private final StreamOptions streamOptions;
+    private final long maxOutputTokens;
 
     /**
      * Where the top-level {@code stream_options} sits. {@code kind}: 0 absent, 1 object, 2 null, 3 anything else.
@@ -36,7 +38,8 @@ public final class RequestBody {
     }
 
     private RequestBody(byte[] raw, String model, int modelStart, int modelEnd, boolean stream, int objectStart,
-            StreamOptions streamOptions) {
+            StreamOptions streamOptions, long maxOutputTokens) {
+        this.maxOutputTokens = maxOutputTokens;
         this.raw = raw;
         this.model = model;
         this.modelStart = modelStart;
@@ -65,6 +68,7 @@ public final class RequestBody {
         boolean modelSeen = false;
         int objectStart;
         StreamOptions streamOptions = StreamOptions.ABSENT;
+        long maxOutput = -1;
         try (JsonParser p = JSON.createParser(raw)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new Invalid("Request body must be a JSON object");
@@ -89,6 +93,8 @@ public final class RequestBody {
                     }
                 } else if ("stream_options".equals(name)) {
                     streamOptions = streamOptions(p, value);
+                } else if (value == JsonToken.VALUE_NUMBER_INT && OUTPUT_CAPS.contains(name)) {
+                    maxOutput = Math.max(maxOutput, p.getValueAsLong(-1));
                 } else if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
                     p.skipChildren();
                 }
@@ -117,7 +123,7 @@ public final class RequestBody {
         if (start < 0 || end <= start || end > raw.length || raw[start] != '"' || raw[end - 1] != '"') {
             throw new Invalid("Request body is not valid JSON");
         }
-        return new RequestBody(raw, model, start, end, stream, objectStart, streamOptions);
+        return new RequestBody(raw, model, start, end, stream, objectStart, streamOptions, maxOutput);
     }
 
     /** Longest model name accepted: the ledger's and the catalog's name columns, and the pattern limit. */
@@ -176,6 +182,15 @@ public final class RequestBody {
 
     public boolean stream() {
         return stream;
+    }
+
+    /** The fields in which the three dialects cap the answer's length. */
+    private static final Set<String> OUTPUT_CAPS = Set.of("max_tokens", "max_completion_tokens",
+            "max_output_tokens");
+
+    /** The client's cap on the answer's tokens ({@code max_tokens}, {@code max_completion_tokens} or {@code max_output_tokens}); -1 when absent. */
+    public long maxOutputTokens() {
+        return maxOutputTokens;
     }
 
     /** The body as received; shared, never to be modified (a translation parses it into its own tree). */

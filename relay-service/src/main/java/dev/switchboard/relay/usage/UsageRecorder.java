@@ -8,6 +8,7 @@ import dev.switchboard.contracts.auth.GroupSnapshot;
 import dev.switchboard.contracts.events.UsageEvent;
 import dev.switchboard.relay.limits.HeadroomTracker;
 import dev.switchboard.relay.limits.LimitsConfig;
+import dev.switchboard.relay.limits.Reservation;
 import dev.switchboard.relay.limits.SpendPeriod;
 import dev.switchboard.relay.routing.Candidate;
 import dev.switchboard.relay.routing.CandidatePrice;
@@ -84,7 +85,7 @@ public class UsageRecorder {
     private volatile boolean stopped;
 
     /** A finished request waiting for its batch; metered = the user has a prepaid balance (unsettled spend). */
-    private record Entry(UsageEvent event, boolean metered) {
+    private record Entry(UsageEvent event, boolean metered, Reservation reservation) {
     }
 
     @Inject
@@ -292,7 +293,7 @@ public class UsageRecorder {
     /** Spend and request counters, unsettled spend and the events of some finished requests, as one batch. */
     private static Entry entry(UsageRecord r) {
         boolean metered = r.key().user() != null && r.key().user().balanceUsd() != null;
-        return new Entry(event(r, System.currentTimeMillis()), metered);
+        return new Entry(event(r, System.currentTimeMillis()), metered, r.reservation());
     }
 
     private UsageStore.Batch batchOf(List<Entry> entries) {
@@ -317,6 +318,9 @@ public class UsageRecorder {
                 }
             }
             batch.minute(UsageStore.minuteRequests(event.apiKeyId(), event.timestampMs() / 60_000));
+            if (entry.reservation() != null) {
+                entry.reservation().keys().forEach(k -> batch.release(k, entry.reservation().member()));
+            }
             json.setLength(0);
             UsageJson.write(event, json);
             batch.event(event.usageId(), event.requestId(), json.toString());

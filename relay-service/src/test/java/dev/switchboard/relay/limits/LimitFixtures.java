@@ -59,6 +59,16 @@ public final class LimitFixtures {
                     Duration.ofDays(2), Duration.ofDays(35), Duration.ofSeconds(1), Duration.ofSeconds(60));
         }
 
+        @Override
+        public Duration reservationTtl() {
+            return Duration.ofMinutes(10);
+        }
+
+        @Override
+        public long reserveOutputTokens() {
+            return 4096;
+        }
+
         public Config withLease(Duration ttl, Duration refresh) {
             return new Config(enabled, rateWindow, ttl, refresh, leaseMaxLifetime, concurrencyRetryAfter, redisTimeout,
                     redisRetryInterval, spendFailOpenGrace, usageStreamMaxLen, usageBufferSize, spendRetention, unsettledSpendTtl,

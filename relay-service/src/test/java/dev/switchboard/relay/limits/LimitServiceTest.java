@@ -411,13 +411,14 @@ class LimitServiceTest {
         LimitStore slow = new LimitStore(null) {
             @Override
             public Uni<List<String>> admit(long apiKeyId, long userId, long nowMs, String requestId, Integer rpmLimit, long windowMs,
-                    String leaseId, Integer concurrencyLimit, long leaseTtlMs, Long balanceMicro, List<GroupBudget> chain) {
+                    String leaseId, Integer concurrencyLimit, long leaseTtlMs, Long balanceMicro, List<GroupBudget> chain,
+                    Reserve reserve) {
                 // the script reaches Redis only after the caller's timeout (as when the pool is busy opening
                 // connections), and cancelling the subscription does not unsend it (as with the Vert.x client)
                 CompletableFuture<List<String>> sent = new CompletableFuture<>();
                 Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(300))
                         .chain(() -> store.admit(apiKeyId, userId, nowMs, requestId, rpmLimit, windowMs, leaseId, concurrencyLimit,
-                                leaseTtlMs, balanceMicro, chain))
+                                leaseTtlMs, balanceMicro, chain, reserve))
                         .subscribe().with(sent::complete, sent::completeExceptionally);
                 return Uni.createFrom().completionStage(sent);
             }

@@ -27,7 +27,8 @@ class RedisUnreachableTest {
     private final LimitStore down = new LimitStore(null) {
         @Override
         public Uni<List<String>> admit(long apiKeyId, long userId, long nowMs, String requestId, Integer rpmLimit, long windowMs,
-                String leaseId, Integer concurrencyLimit, long leaseTtlMs, Long balanceMicro, List<GroupBudget> chain) {
+                String leaseId, Integer concurrencyLimit, long leaseTtlMs, Long balanceMicro, List<GroupBudget> chain,
+                Reserve reserve) {
             calls.incrementAndGet();
             return Uni.createFrom().failure(new ConnectException("Connection refused"));
         }

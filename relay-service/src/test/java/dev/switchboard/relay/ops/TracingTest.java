@@ -44,7 +44,7 @@ class TracingTest extends RelayTestBase {
         fx.publish(List.of(Fixture.provider(provider, ProviderSnapshot.OPENAI, mock.baseUrl(),
                 List.of(Fixture.providerKey("k1", "up-a"), Fixture.providerKey("k2", "up-b")),
                 List.of(Fixture.model(model, "gpt-traced")))), List.of(), List.of(), List.of());
-        mock.addFault(new FaultRule("up-a", "gpt-traced", "status=500", 1));
+        mock.addFault(new FaultRule("up-a", "gpt-traced", "status=401", 1)); // cools the key
         String key = fx.tenant();
 
         given().header("Authorization", "Bearer " + key).contentType("application/json")
@@ -77,6 +77,10 @@ class TracingTest extends RelayTestBase {
         assertThat(attempts.get(0).getAttributes().get(AttributeKey.stringKey("switchboard.outcome"))).isNotEqualTo("ok");
         assertThat(attempts.get(0).getAttributes().get(AttributeKey.stringKey("switchboard.candidate"))).contains("k1");
         assertThat(attempts.get(1).getAttributes().get(AttributeKey.stringKey("switchboard.outcome"))).isEqualTo("ok");
+        assertThat(attempts.get(0).getAttributes().get(AttributeKey.stringKey("switchboard.cooldown.scope")))
+                .as("the cooldown the failure set").startsWith("key:");
+        assertThat(attempts.get(0).getAttributes().get(AttributeKey.longKey("switchboard.cooldown.seconds"))).isPositive();
+        assertThat(attempts.get(1).getAttributes().get(AttributeKey.stringKey("switchboard.cooldown.scope"))).isNull();
 
         MockCounts.Request upstream = mock.counts().lastRequest("gpt-traced").orElseThrow();
         String sent = upstream.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("traceparent"))

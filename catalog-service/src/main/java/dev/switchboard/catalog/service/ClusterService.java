@@ -10,12 +10,15 @@ import dev.switchboard.catalog.entity.Cluster;
 import dev.switchboard.catalog.entity.ClusterMember;
 import dev.switchboard.catalog.entity.Model;
 import dev.switchboard.catalog.entity.Pool;
+import dev.switchboard.catalog.repository.ClusterMemberRepository;
+import dev.switchboard.catalog.repository.ClusterRepository;
 import dev.switchboard.catalog.repository.IntegrityRepository;
+import dev.switchboard.catalog.repository.ModelRepository;
+import dev.switchboard.catalog.repository.PoolRepository;
 import dev.switchboard.contracts.catalog.ClusterSnapshot;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
@@ -36,17 +39,27 @@ public class ClusterService {
     private static final Set<String> KINDS = Set.of(ClusterSnapshot.POOL, ClusterSnapshot.MODEL);
     private static final int MAX_MEMBERS = 100;
 
-    @Inject
-    IntegrityRepository integrity;
+    private final ClusterRepository clusters;
+    private final ClusterMemberRepository clusterMembers;
+    private final PoolRepository pools;
+    private final ModelRepository models;
+    private final IntegrityRepository integrity;
+    private final EntityManager em;
+    private final Event<CatalogChanged> changed;
 
-    @Inject
-    EntityManager em;
-
-    @Inject
-    Event<CatalogChanged> changed;
+    public ClusterService(ClusterRepository clusters, ClusterMemberRepository clusterMembers, PoolRepository pools,
+            ModelRepository models, IntegrityRepository integrity, EntityManager em, Event<CatalogChanged> changed) {
+        this.clusters = clusters;
+        this.clusterMembers = clusterMembers;
+        this.pools = pools;
+        this.models = models;
+        this.integrity = integrity;
+        this.em = em;
+        this.changed = changed;
+    }
 
     public Page<ClusterView> list(int page, int size) {
-        var query = Cluster.findAll(Sort.by("id"));
+        var query = clusters.findAll(Sort.by("id"));
         List<Cluster> items = query.page(io.quarkus.panache.common.Page.of(page, size)).list();
         Map<Long, List<ClusterMemberView>> members = members(items.stream().map(c -> c.id).toList());
         return new Page<>(items.stream().map(c -> view(c, members)).toList(), page, size, query.count());
@@ -54,10 +67,6 @@ public class ClusterService {
 
     public ClusterView get(long id) {
         return view(find(id), members(List.of(id)));
-    }
-
-    public Optional<Cluster> findByName(String name) {
-        return Cluster.find("lower(name) = lower(?1)", name).firstResultOptional();
     }
 
     @Transactional
@@ -69,7 +78,7 @@ public class ClusterService {
         Cluster c = new Cluster();
         c.enabled = true;
         List<ClusterMember> members = apply(c, f);
-        c.persist();
+        clusters.persist(c);
         replaceMembers(c.id, members);
         changed.fire(new CatalogChanged("cluster " + c.id + " created"));
         return view(c, members(List.of(c.id)));
@@ -96,13 +105,13 @@ public class ClusterService {
             throw Conflicts.referenced("cluster '" + c.name + "'", refs);
         }
         integrity.remove(refs);
-        ClusterMember.delete("clusterId", id);
-        c.delete();
+        clusterMembers.deleteByCluster(id);
+        clusters.delete(c);
         changed.fire(new CatalogChanged("cluster " + id + " deleted"));
     }
 
     private Cluster find(long id) {
-        Cluster c = Cluster.findById(id);
+        Cluster c = clusters.findById(id);
         if (c == null) {
             throw ApiProblem.notFound("cluster", id);
         }
@@ -171,16 +180,16 @@ public class ClusterService {
                 continue;
             }
             Optional<Pool> pool = ClusterSnapshot.MODEL.equals(kind) ? Optional.empty()
-                    : Pool.find("lower(name) = lower(?1)", memberName).firstResultOptional();
+                    : pools.findByName(memberName);
             boolean modelExists = !ClusterSnapshot.POOL.equals(kind) && pool.isEmpty()
-                    && Model.count("lower(name) = lower(?1)", memberName) > 0;
+                    && models.existsByName(memberName);
             ClusterMember member = new ClusterMember();
             member.position = i;
             if (pool.isPresent()) {
                 member.poolId = pool.get().id;
             } else if (modelExists) {
                 member.modelName = memberName;
-            } else if (memberName.equalsIgnoreCase(ownName) || findByName(memberName).isPresent()) {
+            } else if (memberName.equalsIgnoreCase(ownName) || clusters.findByName(memberName).isPresent()) {
                 f.error(field, "a cluster cannot contain a cluster");
             } else {
                 f.error(field, kind == null ? "no pool or model has this name" : "no " + kind + " has this name");
@@ -191,11 +200,11 @@ public class ClusterService {
     }
 
     private void replaceMembers(long clusterId, List<ClusterMember> members) {
-        ClusterMember.delete("clusterId", clusterId);
+        clusterMembers.deleteByCluster(clusterId);
         em.flush();
         for (ClusterMember m : members) {
             m.clusterId = clusterId;
-            m.persist();
+            clusterMembers.persist(m);
         }
         em.flush();
     }

@@ -7,11 +7,10 @@ import dev.switchboard.catalog.api.Views.KeyView;
 import dev.switchboard.catalog.api.Views.RotationView;
 import dev.switchboard.catalog.entity.ProviderKey;
 import dev.switchboard.catalog.repository.IntegrityRepository;
+import dev.switchboard.catalog.repository.ProviderKeyRepository;
 import dev.switchboard.contracts.SecretBox;
-import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.util.List;
 import java.util.Set;
@@ -29,21 +28,24 @@ public class KeyService {
     static final int MIN_SECRET = 8;
     static final int MAX_SECRET = 4096;
 
-    @Inject
-    IntegrityRepository integrity;
+    private final ProviderKeyRepository keys;
+    private final IntegrityRepository integrity;
+    private final ProviderService providers;
+    private final SecretBox secretBox;
+    private final Event<CatalogChanged> changed;
 
-    @Inject
-    ProviderService providers;
-
-    @Inject
-    SecretBox secretBox;
-
-    @Inject
-    Event<CatalogChanged> changed;
+    public KeyService(ProviderKeyRepository keys, IntegrityRepository integrity, ProviderService providers,
+            SecretBox secretBox, Event<CatalogChanged> changed) {
+        this.keys = keys;
+        this.integrity = integrity;
+        this.providers = providers;
+        this.secretBox = secretBox;
+        this.changed = changed;
+    }
 
     public Page<KeyView> list(long providerId, int page, int size) {
         providers.find(providerId);
-        var query = ProviderKey.find("providerId", Sort.by("id"), providerId);
+        var query = keys.byProvider(providerId);
         List<ProviderKey> items = query.page(io.quarkus.panache.common.Page.of(page, size)).list();
         return new Page<>(items.stream().map(KeyService::view).toList(), page, size, query.count());
     }
@@ -64,7 +66,7 @@ public class KeyService {
         k.weight = 1;
         k.enabled = true;
         apply(k, f);
-        k.persist();
+        keys.persist(k);
         changed.fire(new CatalogChanged("provider key " + k.id + " created"));
         return view(k);
     }
@@ -81,7 +83,7 @@ public class KeyService {
     @Transactional
     public void delete(long providerId, long keyId) {
         integrity.lockCatalog();
-        find(providerId, keyId).delete();
+        keys.delete(find(providerId, keyId));
         changed.fire(new CatalogChanged("provider key " + keyId + " deleted"));
     }
 
@@ -91,8 +93,7 @@ public class KeyService {
         integrity.lockCatalog();
         int resealed = 0;
         int unreadable = 0;
-        String activePrefix = secretBox.activeKeyId() + ":";
-        List<ProviderKey> due = ProviderKey.list("secretCiphertext not like ?1", activePrefix.replace("%", "\\%") + "%");
+        List<ProviderKey> due = keys.notSealedWith(secretBox.activeKeyId());
         for (ProviderKey k : due) {
             if (secretBox.needsRotation(k.secretCiphertext)) {
                 try {
@@ -112,7 +113,7 @@ public class KeyService {
     }
 
     private ProviderKey find(long providerId, long keyId) {
-        ProviderKey k = ProviderKey.findById(keyId);
+        ProviderKey k = keys.findById(keyId);
         if (k == null || k.providerId != providerId) {
             throw ApiProblem.notFound("provider key", keyId);
         }
@@ -152,8 +153,7 @@ public class KeyService {
         f.throwIfErrors();
         if (label != null && !label.equals(k.label)) {
             String wanted = label;
-            ProviderKey.<ProviderKey>find("providerId = ?1 and lower(label) = lower(?2)", k.providerId, wanted)
-                    .firstResultOptional()
+            keys.findByLabel(k.providerId, wanted)
                     .filter(other -> !other.id.equals(k.id))
                     .ifPresent(other -> {
                         throw Conflicts.nameTaken(wanted, "provider key " + other.id);

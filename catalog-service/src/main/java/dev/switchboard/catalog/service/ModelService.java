@@ -8,10 +8,9 @@ import dev.switchboard.catalog.api.Views.ModelView;
 import dev.switchboard.catalog.entity.Model;
 import dev.switchboard.catalog.entity.Provider;
 import dev.switchboard.catalog.repository.IntegrityRepository;
-import io.quarkus.panache.common.Sort;
+import dev.switchboard.catalog.repository.ModelRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,18 +23,22 @@ public class ModelService {
     static final Set<String> FIELDS = Set.of("name", "upstreamName", "contextWindow", "inputPricePerMTok",
             "outputPricePerMTok", "enabled", "prefill");
 
-    @Inject
-    IntegrityRepository integrity;
+    private final ModelRepository models;
+    private final IntegrityRepository integrity;
+    private final ProviderService providers;
+    private final Event<CatalogChanged> changed;
 
-    @Inject
-    ProviderService providers;
-
-    @Inject
-    Event<CatalogChanged> changed;
+    public ModelService(ModelRepository models, IntegrityRepository integrity, ProviderService providers,
+            Event<CatalogChanged> changed) {
+        this.models = models;
+        this.integrity = integrity;
+        this.providers = providers;
+        this.changed = changed;
+    }
 
     public Page<ModelView> list(long providerId, int page, int size) {
         Provider p = providers.find(providerId);
-        var query = Model.find("providerId", Sort.by("id"), providerId);
+        var query = models.byProvider(providerId);
         List<Model> items = query.page(io.quarkus.panache.common.Page.of(page, size)).list();
         return new Page<>(items.stream().map(m -> view(m, p.name)).toList(), page, size, query.count());
     }
@@ -55,7 +58,7 @@ public class ModelService {
         m.providerId = providerId;
         m.enabled = true;
         apply(m, f);
-        m.persist();
+        models.persist(m);
         changed.fire(new CatalogChanged("model " + m.id + " created"));
         return view(m, p.name);
     }
@@ -93,12 +96,12 @@ public class ModelService {
             throw Conflicts.referenced("model '" + m.name + "'", refs);
         }
         integrity.remove(refs);
-        m.delete();
+        models.delete(m);
         changed.fire(new CatalogChanged("model " + modelId + " deleted"));
     }
 
     private Model find(long providerId, long modelId) {
-        Model m = Model.findById(modelId);
+        Model m = models.findById(modelId);
         if (m == null || m.providerId != providerId) {
             throw ApiProblem.notFound("model", modelId);
         }

@@ -11,11 +11,14 @@ import dev.switchboard.catalog.entity.Pool;
 import dev.switchboard.catalog.entity.PoolMember;
 import dev.switchboard.catalog.entity.Provider;
 import dev.switchboard.catalog.repository.IntegrityRepository;
+import dev.switchboard.catalog.repository.ModelRepository;
+import dev.switchboard.catalog.repository.PoolMemberRepository;
+import dev.switchboard.catalog.repository.PoolRepository;
+import dev.switchboard.catalog.repository.ProviderRepository;
 import dev.switchboard.contracts.catalog.PoolSnapshot;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
@@ -23,7 +26,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /** Pools (level 1): one virtual model served by (provider, model) members. */
@@ -37,17 +39,27 @@ public class PoolService {
             PoolSnapshot.WEIGHTED, PoolSnapshot.QUOTA_AWARE);
     private static final int MAX_MEMBERS = 200;
 
-    @Inject
-    IntegrityRepository integrity;
+    private final PoolRepository pools;
+    private final PoolMemberRepository poolMembers;
+    private final ProviderRepository providers;
+    private final ModelRepository models;
+    private final IntegrityRepository integrity;
+    private final EntityManager em;
+    private final Event<CatalogChanged> changed;
 
-    @Inject
-    EntityManager em;
-
-    @Inject
-    Event<CatalogChanged> changed;
+    public PoolService(PoolRepository pools, PoolMemberRepository poolMembers, ProviderRepository providers,
+            ModelRepository models, IntegrityRepository integrity, EntityManager em, Event<CatalogChanged> changed) {
+        this.pools = pools;
+        this.poolMembers = poolMembers;
+        this.providers = providers;
+        this.models = models;
+        this.integrity = integrity;
+        this.em = em;
+        this.changed = changed;
+    }
 
     public Page<PoolView> list(int page, int size) {
-        var query = Pool.findAll(Sort.by("id"));
+        var query = pools.findAll(Sort.by("id"));
         List<Pool> items = query.page(io.quarkus.panache.common.Page.of(page, size)).list();
         Map<Long, List<PoolMemberView>> members = members(items.stream().map(p -> p.id).toList());
         return new Page<>(items.stream().map(p -> view(p, members)).toList(), page, size, query.count());
@@ -56,10 +68,6 @@ public class PoolService {
     public PoolView get(long id) {
         Pool p = find(id);
         return view(p, members(List.of(id)));
-    }
-
-    public Optional<Pool> findByName(String name) {
-        return Pool.find("lower(name) = lower(?1)", name).firstResultOptional();
     }
 
     @Transactional
@@ -72,7 +80,7 @@ public class PoolService {
         p.strategy = PoolSnapshot.PRIORITY;
         p.enabled = true;
         List<PoolMember> members = apply(p, f);
-        p.persist();
+        pools.persist(p);
         replaceMembers(p.id, members);
         changed.fire(new CatalogChanged("pool " + p.id + " created"));
         return view(p, members(List.of(p.id)));
@@ -101,13 +109,13 @@ public class PoolService {
             throw Conflicts.referenced("pool '" + p.name + "'", refs);
         }
         integrity.remove(refs);
-        PoolMember.delete("poolId", id);
-        p.delete();
+        poolMembers.deleteByPool(id);
+        pools.delete(p);
         changed.fire(new CatalogChanged("pool " + id + " deleted"));
     }
 
     private Pool find(long id) {
-        Pool p = Pool.findById(id);
+        Pool p = pools.findById(id);
         if (p == null) {
             throw ApiProblem.notFound("pool", id);
         }
@@ -169,13 +177,13 @@ public class PoolService {
             Provider provider = null;
             if (m.has("providerId")) {
                 Long pid = m.longValue("providerId");
-                provider = pid == null ? null : Provider.findById(pid);
+                provider = pid == null ? null : providers.findById(pid);
                 if (pid != null && provider == null) {
                     m.error("providerId", "unknown provider");
                 }
             } else if (m.has("provider")) {
                 String pname = m.text("provider");
-                provider = pname == null ? null : Provider.findByName(pname).orElse(null);
+                provider = pname == null ? null : providers.findByName(pname).orElse(null);
                 if (pname != null && provider == null) {
                     m.error("provider", "unknown provider");
                 }
@@ -185,8 +193,7 @@ public class PoolService {
             String modelName = m.text("model");
             Model model = null;
             if (provider != null && modelName != null) {
-                model = Model.<Model>find("providerId = ?1 and lower(name) = lower(?2)", provider.id, modelName)
-                        .firstResultOptional().orElse(null);
+                model = models.findByName(provider.id, modelName).orElse(null);
                 if (model == null) {
                     m.error("model", "provider '" + provider.name + "' has no such model");
                 }
@@ -210,11 +217,11 @@ public class PoolService {
     }
 
     private void replaceMembers(long poolId, List<PoolMember> members) {
-        PoolMember.delete("poolId", poolId);
+        poolMembers.deleteByPool(poolId);
         em.flush();
         for (PoolMember m : members) {
             m.poolId = poolId;
-            m.persist();
+            poolMembers.persist(m);
         }
         em.flush();
     }

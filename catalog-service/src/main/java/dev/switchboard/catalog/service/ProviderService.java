@@ -7,17 +7,17 @@ import dev.switchboard.catalog.api.Reference;
 import dev.switchboard.catalog.api.Views.ProviderView;
 import dev.switchboard.catalog.api.Views.TimeoutsView;
 import dev.switchboard.catalog.entity.FailoverRuleValue;
-import dev.switchboard.catalog.entity.Model;
 import dev.switchboard.catalog.entity.Provider;
-import dev.switchboard.catalog.entity.ProviderKey;
 import dev.switchboard.catalog.repository.IntegrityRepository;
+import dev.switchboard.catalog.repository.ModelRepository;
+import dev.switchboard.catalog.repository.ProviderKeyRepository;
+import dev.switchboard.catalog.repository.ProviderRepository;
 import dev.switchboard.contracts.catalog.FailoverRule;
 import dev.switchboard.contracts.catalog.Price;
 import dev.switchboard.contracts.catalog.ProviderSnapshot;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -47,14 +47,23 @@ public class ProviderService {
     private static final int MAX_HEADERS = 50;
     private static final int MAX_RULES = 100;
 
-    @Inject
-    IntegrityRepository integrity;
+    private final ProviderRepository providers;
+    private final ProviderKeyRepository keys;
+    private final ModelRepository models;
+    private final IntegrityRepository integrity;
+    private final Event<CatalogChanged> changed;
 
-    @Inject
-    Event<CatalogChanged> changed;
+    public ProviderService(ProviderRepository providers, ProviderKeyRepository keys, ModelRepository models,
+            IntegrityRepository integrity, Event<CatalogChanged> changed) {
+        this.providers = providers;
+        this.keys = keys;
+        this.models = models;
+        this.integrity = integrity;
+        this.changed = changed;
+    }
 
     public Page<ProviderView> list(int page, int size) {
-        var query = Provider.findAll(Sort.by("id"));
+        var query = providers.findAll(Sort.by("id"));
         List<Provider> items = query.page(io.quarkus.panache.common.Page.of(page, size)).list();
         return new Page<>(items.stream().map(this::view).toList(), page, size, query.count());
     }
@@ -78,7 +87,7 @@ public class ProviderService {
         p.idleTimeoutMs = d.idleMs();
         p.firstTokenTimeoutMs = d.firstTokenMs();
         apply(p, f);
-        p.persist();
+        providers.persist(p);
         changed.fire(new CatalogChanged("provider " + p.id + " created"));
         return view(p);
     }
@@ -96,7 +105,7 @@ public class ProviderService {
     public void delete(long id, boolean cascade) {
         integrity.lockCatalog();
         Provider p = find(id);
-        List<Long> modelIds = Model.<Model>list("providerId", id).stream().map(m -> m.id).toList();
+        List<Long> modelIds = models.idsOfProvider(id);
         List<Reference> refs = new ArrayList<>();
         refs.addAll(integrity.poolMembersOfModels(modelIds));
         refs.addAll(integrity.clusterMembersOrphanedBy(modelIds));
@@ -105,14 +114,14 @@ public class ProviderService {
             throw Conflicts.referenced("provider '" + p.name + "'", refs);
         }
         integrity.remove(refs);
-        ProviderKey.delete("providerId", id);
-        Model.delete("providerId", id);
-        p.delete();
+        keys.deleteByProvider(id);
+        models.deleteByProvider(id);
+        providers.delete(p);
         changed.fire(new CatalogChanged("provider " + id + " deleted"));
     }
 
     Provider find(long id) {
-        Provider p = Provider.findById(id);
+        Provider p = providers.findById(id);
         if (p == null) {
             throw ApiProblem.notFound("provider", id);
         }
@@ -203,7 +212,7 @@ public class ProviderService {
         f.throwIfErrors();
         if (newName != null && !newName.equals(p.name)) {
             String wanted = newName;
-            Provider.findByName(wanted).filter(other -> !other.id.equals(p.id)).ifPresent(other -> {
+            providers.findByName(wanted).filter(other -> !other.id.equals(p.id)).ifPresent(other -> {
                 throw Conflicts.nameTaken(wanted, "provider " + other.id);
             });
             p.name = wanted;
@@ -301,12 +310,12 @@ public class ProviderService {
     }
 
     ProviderView view(Provider p) {
-        long keys = ProviderKey.count("providerId", p.id);
-        long models = Model.count("providerId", p.id);
+        long keyCount = keys.countByProvider(p.id);
+        long modelCount = models.countByProvider(p.id);
         List<FailoverRule> rules = p.failoverRules.stream().map(FailoverRuleValue::toContract).toList();
         return new ProviderView(p.id, p.name, p.protocol, p.baseUrl, p.enabled,
                 new TimeoutsView(p.connectTimeoutMs, p.firstByteTimeoutMs, p.firstTokenTimeoutMs, p.idleTimeoutMs),
-                Map.copyOf(p.headers), rules, keys, models, p.responsesApi, defaultPrice(p));
+                Map.copyOf(p.headers), rules, keyCount, modelCount, p.responsesApi, defaultPrice(p));
     }
 
     private static Price defaultPrice(Provider p) {

@@ -8,14 +8,17 @@ import dev.switchboard.catalog.entity.Cluster;
 import dev.switchboard.catalog.entity.Pool;
 import dev.switchboard.catalog.entity.Provider;
 import dev.switchboard.catalog.entity.Route;
+import dev.switchboard.catalog.repository.ClusterRepository;
 import dev.switchboard.catalog.repository.IntegrityRepository;
+import dev.switchboard.catalog.repository.PoolRepository;
+import dev.switchboard.catalog.repository.ProviderRepository;
+import dev.switchboard.catalog.repository.RouteRepository;
 import dev.switchboard.catalog.store.CatalogStore;
 import dev.switchboard.contracts.catalog.RouteSnapshot;
 import dev.switchboard.contracts.pattern.ModelPattern;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.util.List;
 import java.util.Map;
@@ -33,17 +36,28 @@ public class RouteService {
     /** Default priority: mid-range, so operators can add routes that win (lower) or lose (higher). */
     static final int DEFAULT_PRIORITY = 100;
 
-    @Inject
-    IntegrityRepository integrity;
+    private final RouteRepository routes;
+    private final ProviderRepository providers;
+    private final PoolRepository pools;
+    private final ClusterRepository clusters;
+    private final IntegrityRepository integrity;
+    private final CatalogStore store;
+    private final Event<CatalogChanged> changed;
 
-    @Inject
-    CatalogStore store;
-
-    @Inject
-    Event<CatalogChanged> changed;
+    public RouteService(RouteRepository routes, ProviderRepository providers, PoolRepository pools,
+            ClusterRepository clusters, IntegrityRepository integrity, CatalogStore store,
+            Event<CatalogChanged> changed) {
+        this.routes = routes;
+        this.providers = providers;
+        this.pools = pools;
+        this.clusters = clusters;
+        this.integrity = integrity;
+        this.store = store;
+        this.changed = changed;
+    }
 
     public Page<RouteView> list(int page, int size) {
-        var query = Route.findAll(Sort.by("id"));
+        var query = routes.findAll(Sort.by("id"));
         List<Route> items = query.page(io.quarkus.panache.common.Page.of(page, size)).list();
         Map<Long, Long> hits = hits(items.stream().map(r -> r.id).toList());
         return new Page<>(items.stream().map(r -> view(r, hits)).toList(), page, size, query.count());
@@ -65,7 +79,7 @@ public class RouteService {
         r.priority = DEFAULT_PRIORITY;
         r.enabled = true;
         apply(r, f);
-        r.persist();
+        routes.persist(r);
         changed.fire(new CatalogChanged("route " + r.id + " created"));
         return view(r, Map.of());
     }
@@ -82,12 +96,12 @@ public class RouteService {
     @Transactional
     public void delete(long id) {
         integrity.lockCatalog();
-        find(id).delete();
+        routes.delete(find(id));
         changed.fire(new CatalogChanged("route " + id + " deleted"));
     }
 
     private Route find(long id) {
-        Route r = Route.findById(id);
+        Route r = routes.findById(id);
         if (r == null) {
             throw ApiProblem.notFound("route", id);
         }
@@ -127,11 +141,9 @@ public class RouteService {
                 r.targetClusterId = null;
                 switch (kind) {
                     case RouteSnapshot.PROVIDER -> r.targetProviderId =
-                            Provider.findByName(name).map(p -> p.id).orElse(null);
-                    case RouteSnapshot.POOL -> r.targetPoolId = Pool.<Pool>find("lower(name) = lower(?1)", name)
-                            .firstResultOptional().map(p -> p.id).orElse(null);
-                    default -> r.targetClusterId = Cluster.<Cluster>find("lower(name) = lower(?1)", name)
-                            .firstResultOptional().map(c -> c.id).orElse(null);
+                            providers.findByName(name).map(p -> p.id).orElse(null);
+                    case RouteSnapshot.POOL -> r.targetPoolId = pools.findByName(name).map(p -> p.id).orElse(null);
+                    default -> r.targetClusterId = clusters.findByName(name).map(c -> c.id).orElse(null);
                 }
                 if (r.targetProviderId == null && r.targetPoolId == null && r.targetClusterId == null) {
                     f.error("target", "no " + kind + " has this name");
@@ -151,17 +163,17 @@ public class RouteService {
         return r.targetClusterId != null ? RouteSnapshot.CLUSTER : null;
     }
 
-    private static String targetName(Route r) {
+    private String targetName(Route r) {
         if (r.targetProviderId != null) {
-            Provider p = Provider.findById(r.targetProviderId);
+            Provider p = providers.findById(r.targetProviderId);
             return p == null ? null : p.name;
         }
         if (r.targetPoolId != null) {
-            Pool p = Pool.findById(r.targetPoolId);
+            Pool p = pools.findById(r.targetPoolId);
             return p == null ? null : p.name;
         }
         if (r.targetClusterId != null) {
-            Cluster c = Cluster.findById(r.targetClusterId);
+            Cluster c = clusters.findById(r.targetClusterId);
             return c == null ? null : c.name;
         }
         return null;
@@ -177,7 +189,7 @@ public class RouteService {
         }
     }
 
-    private static RouteView view(Route r, Map<Long, Long> hits) {
+    private RouteView view(Route r, Map<Long, Long> hits) {
         return new RouteView(r.id, r.pattern, kindOf(r), targetName(r), r.priority, r.enabled, r.id,
                 hits.getOrDefault(r.id, 0L));
     }

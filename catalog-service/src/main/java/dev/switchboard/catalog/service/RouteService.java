@@ -2,7 +2,9 @@ package dev.switchboard.catalog.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.admin.ApiProblem;
+import dev.switchboard.admin.MergePatch;
 import dev.switchboard.admin.Page;
+import dev.switchboard.catalog.api.Requests.RouteRequest;
 import dev.switchboard.catalog.api.Views.RouteView;
 import dev.switchboard.catalog.entity.Cluster;
 import dev.switchboard.catalog.entity.Pool;
@@ -22,7 +24,6 @@ import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jboss.logging.Logger;
 
 /** Model routes: a wildcard pattern sends matching model names to a provider, pool or cluster. */
@@ -31,8 +32,6 @@ public class RouteService {
 
     private static final Logger LOG = Logger.getLogger(RouteService.class);
 
-    static final Set<String> FIELDS = Set.of("pattern", "targetKind", "target", "priority", "enabled");
-    static final Set<String> TARGET_KINDS = Set.of(RouteSnapshot.PROVIDER, RouteSnapshot.POOL, RouteSnapshot.CLUSTER);
     /** Default priority: mid-range, so operators can add routes that win (lower) or lose (higher). */
     static final int DEFAULT_PRIORITY = 100;
 
@@ -42,11 +41,13 @@ public class RouteService {
     private final ClusterRepository clusters;
     private final IntegrityRepository integrity;
     private final CatalogStore store;
+    private final MergePatch mergePatch;
     private final Event<CatalogChanged> changed;
 
     public RouteService(RouteRepository routes, ProviderRepository providers, PoolRepository pools,
-            ClusterRepository clusters, IntegrityRepository integrity, CatalogStore store,
+            ClusterRepository clusters, IntegrityRepository integrity, CatalogStore store, MergePatch mergePatch,
             Event<CatalogChanged> changed) {
+        this.mergePatch = mergePatch;
         this.routes = routes;
         this.providers = providers;
         this.pools = pools;
@@ -69,16 +70,10 @@ public class RouteService {
     }
 
     @Transactional
-    public RouteView create(JsonNode body) {
+    public RouteView create(RouteRequest request) {
         integrity.lockCatalog();
-        Fields f = Fields.of(body, FIELDS);
-        f.require("pattern");
-        f.require("targetKind");
-        f.require("target");
         Route r = new Route();
-        r.priority = DEFAULT_PRIORITY;
-        r.enabled = true;
-        apply(r, f);
+        apply(r, request, true);
         routes.persist(r);
         changed.fire(new CatalogChanged("route " + r.id + " created"));
         return view(r, Map.of());
@@ -88,7 +83,10 @@ public class RouteService {
     public RouteView patch(long id, JsonNode body) {
         integrity.lockCatalog();
         Route r = find(id);
-        apply(r, Fields.of(body, FIELDS));
+        RouteRequest current = new RouteRequest(r.pattern, kindOf(r), targetName(r), r.priority, r.enabled);
+        // the target is one unit: naming either half re-resolves it, the other half keeps its value
+        boolean retarget = MergePatch.touches(body, "targetKind") || MergePatch.touches(body, "target");
+        apply(r, mergePatch.apply(current, body, RouteRequest.class), retarget);
         changed.fire(new CatalogChanged("route " + id + " updated"));
         return view(r, hits(List.of(id)));
     }
@@ -108,49 +106,27 @@ public class RouteService {
         return r;
     }
 
-    private void apply(Route r, Fields f) {
-        if (f.has("pattern")) {
-            String pattern = f.text("pattern");
-            if (pattern != null) {
-                try {
-                    ModelPattern.validate(pattern);
-                    r.pattern = pattern;
-                } catch (IllegalArgumentException e) {
-                    f.error("pattern", e.getMessage());
-                }
+    /** Writes a valid request onto the route; null fields take the defaults of a create. */
+    private void apply(Route r, RouteRequest q, boolean retarget) {
+        if (retarget) {
+            Long providerId = null;
+            Long poolId = null;
+            Long clusterId = null;
+            switch (q.targetKind()) {
+                case RouteSnapshot.PROVIDER -> providerId = providers.findByName(q.target()).map(p -> p.id).orElse(null);
+                case RouteSnapshot.POOL -> poolId = pools.findByName(q.target()).map(p -> p.id).orElse(null);
+                default -> clusterId = clusters.findByName(q.target()).map(c -> c.id).orElse(null);
             }
-        }
-        if (f.has("priority")) {
-            Integer p = f.integer("priority");
-            if (p == null && f.node("priority").isNull()) {
-                f.error("priority", "must be an integer");
+            if (providerId == null && poolId == null && clusterId == null) {
+                throw ApiProblem.invalid("target", "no " + q.targetKind() + " has this name");
             }
-            r.priority = p == null ? r.priority : p;
+            r.targetProviderId = providerId;
+            r.targetPoolId = poolId;
+            r.targetClusterId = clusterId;
         }
-        if (f.has("enabled")) {
-            Boolean e = f.bool("enabled");
-            r.enabled = e == null ? r.enabled : e;
-        }
-        // the target is one unit: naming either half re-resolves it, the other half keeps its value
-        if (f.has("targetKind") || f.has("target")) {
-            String kind = f.has("targetKind") ? f.oneOf("targetKind", TARGET_KINDS) : kindOf(r);
-            String name = f.has("target") ? f.text("target") : targetName(r);
-            if (kind != null && name != null) {
-                r.targetProviderId = null;
-                r.targetPoolId = null;
-                r.targetClusterId = null;
-                switch (kind) {
-                    case RouteSnapshot.PROVIDER -> r.targetProviderId =
-                            providers.findByName(name).map(p -> p.id).orElse(null);
-                    case RouteSnapshot.POOL -> r.targetPoolId = pools.findByName(name).map(p -> p.id).orElse(null);
-                    default -> r.targetClusterId = clusters.findByName(name).map(c -> c.id).orElse(null);
-                }
-                if (r.targetProviderId == null && r.targetPoolId == null && r.targetClusterId == null) {
-                    f.error("target", "no " + kind + " has this name");
-                }
-            }
-        }
-        f.throwIfErrors();
+        r.pattern = q.pattern();
+        r.priority = q.priority() == null ? DEFAULT_PRIORITY : q.priority();
+        r.enabled = q.enabled() == null || q.enabled();
     }
 
     private static String kindOf(Route r) {

@@ -29,7 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
-/** Every public operation is in /q/openapi with a tag, a summary and each status it can answer. */
+/** Every public operation is in /q/openapi with a tag, a summary, each status it can answer and its request schema. */
 @QuarkusTest
 @WithTestResource(value = OidcWiremockTestResource.class, scope = TestResourceScope.GLOBAL)
 class OpenApiTest {
@@ -94,6 +94,11 @@ class OpenApiTest {
             if (op.write() && (op.method().equals("post") || op.method().equals("patch"))
                     && !op.path().startsWith("/admin/catalog") && !op.path().startsWith("/admin/provider-keys")) {
                 assertThat(responses.has("422")).as("%s documents 422", what).isTrue();
+                JsonNode schema = node.path("requestBody").path("content").path("application/json").path("schema");
+                String ref = schema.path("$ref").asText();
+                assertThat(ref).as("%s names its request schema", what).startsWith("#/components/schemas/");
+                JsonNode body = doc.path("components").path("schemas").path(ref.substring(ref.lastIndexOf('/') + 1));
+                assertThat(body.path("properties").size()).as("%s request schema has its fields", what).isPositive();
             }
         }
     }

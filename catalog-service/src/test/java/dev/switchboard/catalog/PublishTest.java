@@ -5,6 +5,7 @@ import static dev.switchboard.catalog.Api.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.catalog.repository.ProviderKeyRepository;
 import dev.switchboard.catalog.store.CatalogStore;
 import dev.switchboard.contracts.RedisKeys;
 import dev.switchboard.contracts.SecretBox;
@@ -42,6 +43,9 @@ class PublishTest {
 
     @Inject
     SecretBox secretBox;
+
+    @Inject
+    ProviderKeyRepository keys;
 
     private long storedVersion() {
         var r = redis.execute("GET", RedisKeys.CATALOG_VERSION);
@@ -281,7 +285,7 @@ class PublishTest {
         SecretBox old = SecretBox.fromSpec(
                 "old:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
         io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
-            dev.switchboard.catalog.entity.ProviderKey k = dev.switchboard.catalog.entity.ProviderKey.findById(keyId);
+            dev.switchboard.catalog.entity.ProviderKey k = keys.findById(keyId);
             k.secretCiphertext = old.seal("sk-rotate-me-12345678");
         });
         admin().get("/admin/providers/" + p + "/keys/" + keyId).then().body("dataKeyId", org.hamcrest.Matchers.equalTo("old"));

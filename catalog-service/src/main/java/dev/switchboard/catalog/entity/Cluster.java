@@ -1,6 +1,5 @@
 package dev.switchboard.catalog.entity;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
@@ -10,7 +9,7 @@ import jakarta.persistence.Table;
 /** Level 2: a semantic name over an ordered list of pools and raw model names. */
 @Entity
 @Table(name = "cluster")
-public class Cluster extends PanacheEntityBase {
+public class Cluster {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

@@ -1,6 +1,5 @@
 package dev.switchboard.catalog.entity;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -11,7 +10,7 @@ import jakarta.persistence.Table;
 /** One ordered member of a cluster: a pool (by id) or a raw model name. */
 @Entity
 @Table(name = "cluster_member")
-public class ClusterMember extends PanacheEntityBase {
+public class ClusterMember {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

@@ -1,6 +1,5 @@
 package dev.switchboard.catalog.entity;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -12,7 +11,7 @@ import java.math.BigDecimal;
 /** A model offered by one provider; the same name on several providers is the same model. */
 @Entity
 @Table(name = "model")
-public class Model extends PanacheEntityBase {
+public class Model {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

@@ -1,6 +1,5 @@
 package dev.switchboard.catalog.entity;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -11,7 +10,7 @@ import jakarta.persistence.Table;
 /** Level 1: one virtual model served by several (provider, model) members. */
 @Entity
 @Table(name = "pool")
-public class Pool extends PanacheEntityBase {
+public class Pool {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

@@ -1,6 +1,5 @@
 package dev.switchboard.catalog.entity;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -11,7 +10,7 @@ import jakarta.persistence.Table;
 /** A (provider, model) member of a pool, by model id. */
 @Entity
 @Table(name = "pool_member")
-public class PoolMember extends PanacheEntityBase {
+public class PoolMember {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

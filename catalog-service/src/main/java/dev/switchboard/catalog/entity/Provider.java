@@ -1,6 +1,5 @@
 package dev.switchboard.catalog.entity;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;
@@ -18,12 +17,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** An upstream provider. Keys and models live in their own tables and die with the provider. */
 @Entity
 @Table(name = "provider")
-public class Provider extends PanacheEntityBase {
+public class Provider {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -71,8 +69,4 @@ public class Provider extends PanacheEntityBase {
     @CollectionTable(name = "provider_failover_rule", joinColumns = @JoinColumn(name = "provider_id"))
     @OrderColumn(name = "position")
     public List<FailoverRuleValue> failoverRules = new ArrayList<>();
-
-    public static Optional<Provider> findByName(String name) {
-        return find("lower(name) = lower(?1)", name).firstResultOptional();
-    }
 }

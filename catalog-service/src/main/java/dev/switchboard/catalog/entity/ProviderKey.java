@@ -1,6 +1,5 @@
 package dev.switchboard.catalog.entity;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -11,7 +10,7 @@ import jakarta.persistence.Table;
 /** An upstream API key; the secret is stored only as SecretBox ciphertext. */
 @Entity
 @Table(name = "provider_key")
-public class ProviderKey extends PanacheEntityBase {
+public class ProviderKey {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

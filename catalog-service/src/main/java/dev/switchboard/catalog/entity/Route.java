@@ -1,6 +1,5 @@
 package dev.switchboard.catalog.entity;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -14,7 +13,7 @@ import jakarta.persistence.Table;
  */
 @Entity
 @Table(name = "route")
-public class Route extends PanacheEntityBase {
+public class Route {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

@@ -2,7 +2,6 @@ package dev.switchboard.catalog.health;
 
 import dev.switchboard.catalog.service.PublishService;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -15,8 +14,11 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class CatalogPublishedCheck implements HealthCheck {
 
-    @Inject
-    PublishService publisher;
+    private final PublishService publisher;
+
+    public CatalogPublishedCheck(PublishService publisher) {
+        this.publisher = publisher;
+    }
 
     @Override
     public HealthCheckResponse call() {

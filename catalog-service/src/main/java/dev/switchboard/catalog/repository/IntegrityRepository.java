@@ -4,7 +4,6 @@ import dev.switchboard.admin.ApiProblem;
 import dev.switchboard.catalog.service.Conflicts;
 import dev.switchboard.catalog.api.Reference;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,8 +21,11 @@ public class IntegrityRepository {
     /** Arbitrary constant identifying the catalog write lock among PostgreSQL advisory locks. */
     private static final long CATALOG_LOCK = 0x5BCA7A10L;
 
-    @Inject
-    EntityManager em;
+    private final EntityManager em;
+
+    public IntegrityRepository(EntityManager em) {
+        this.em = em;
+    }
 
     public void lockCatalog() {
         em.createNativeQuery("select 1 from (select pg_advisory_xact_lock(?1)) t")

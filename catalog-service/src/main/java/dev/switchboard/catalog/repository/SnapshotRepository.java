@@ -12,7 +12,6 @@ import dev.switchboard.contracts.catalog.ProviderSnapshot;
 import dev.switchboard.contracts.catalog.RouteSnapshot;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,8 +32,11 @@ import java.util.Map;
 @ApplicationScoped
 public class SnapshotRepository {
 
-    @Inject
-    AgroalDataSource dataSource;
+    private final AgroalDataSource dataSource;
+
+    public SnapshotRepository(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
 
     /**
      * Takes the next publish version. It is drawn before the data is read, so a version drawn later

@@ -5,6 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.admin.Page;
 import dev.switchboard.catalog.api.Views.*;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.groups.ConvertGroup;
+import dev.switchboard.catalog.api.Requests.PoolRequest;
+import dev.switchboard.catalog.api.Requests.OnCreate;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -63,7 +70,7 @@ public class PoolResource {
     @APIResponse(responseCode = "400", description = "Body is not a JSON object")
     @APIResponse(responseCode = "409", description = "Name used by a model or cluster")
     @APIResponse(responseCode = "422", description = "Validation failed; errors name each field")
-    public Response create(JsonNode body) {
+    public Response create(@Valid @ConvertGroup(to = OnCreate.class) PoolRequest body) {
         PoolView created = service.create(body);
         return Response.created(URI.create("/admin/pools/" + created.id())).entity(created).build();
     }
@@ -72,6 +79,9 @@ public class PoolResource {
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Change named fields (others keep their values)")
+    @RequestBody(description = "An RFC 7386 merge patch: named fields change, null clears (the create default "
+            + "applies), objects merge member by member, arrays replace", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PoolRequest.class)))
     @APIResponse(responseCode = "200", description = "Updated")
     @APIResponse(responseCode = "400", description = "Body is not a JSON object")
     @APIResponse(responseCode = "404", description = "Not found")

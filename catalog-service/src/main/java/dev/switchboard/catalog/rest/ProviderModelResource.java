@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.admin.Page;
 import dev.switchboard.catalog.api.Views.*;
 import jakarta.annotation.security.RolesAllowed;
+import dev.switchboard.catalog.api.Requests.ModelRequest;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -67,7 +71,8 @@ public class ProviderModelResource {
     @APIResponse(responseCode = "404", description = "No such provider")
     @APIResponse(responseCode = "409", description = "Name used by a pool or cluster, or already on this provider")
     @APIResponse(responseCode = "422", description = "Validation failed; errors name each field")
-    public Response create(@PathParam("providerId") long providerId, JsonNode body) {
+    // validated by the service once the provider is found: under a missing provider any body is a 404
+    public Response create(@PathParam("providerId") long providerId, ModelRequest body) {
         ModelView created = service.create(providerId, body);
         return Response.created(URI.create("/admin/providers/" + providerId + "/models/" + created.id()))
                 .entity(created).build();
@@ -78,6 +83,9 @@ public class ProviderModelResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Change named fields of a model",
             description = "Renaming away a name that clusters still use answers 409 unless ?cascade=true")
+    @RequestBody(description = "An RFC 7386 merge patch: named fields change, null clears (the create default "
+            + "applies), objects merge member by member, arrays replace", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ModelRequest.class)))
     @APIResponse(responseCode = "200", description = "Updated")
     @APIResponse(responseCode = "400", description = "Body is not a JSON object")
     @APIResponse(responseCode = "404", description = "No such provider or model")

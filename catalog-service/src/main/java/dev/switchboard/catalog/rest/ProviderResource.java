@@ -6,6 +6,12 @@ import dev.switchboard.admin.Page;
 import dev.switchboard.catalog.api.Views.ProviderView;
 import dev.switchboard.catalog.service.ProviderService;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.groups.ConvertGroup;
+import dev.switchboard.catalog.api.Requests.ProviderRequest;
+import dev.switchboard.catalog.api.Requests.OnCreate;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -71,7 +77,7 @@ public class ProviderResource {
     @APIResponse(responseCode = "400", description = "Body is not a JSON object")
     @APIResponse(responseCode = "409", description = "Name already used by another provider")
     @APIResponse(responseCode = "422", description = "Validation failed; errors name each field")
-    public Response create(JsonNode body) {
+    public Response create(@Valid @ConvertGroup(to = OnCreate.class) ProviderRequest body) {
         ProviderView created = service.create(body);
         return Response.created(URI.create("/admin/providers/" + created.id())).entity(created).build();
     }
@@ -81,6 +87,9 @@ public class ProviderResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Change named fields of a provider (others keep their values)",
             description = "The fields of create; defaultPrice null removes the default price")
+    @RequestBody(description = "An RFC 7386 merge patch: named fields change, null clears (the create default "
+            + "applies), objects merge member by member, arrays replace", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProviderRequest.class)))
     @APIResponse(responseCode = "200", description = "Updated")
     @APIResponse(responseCode = "400", description = "Body is not a JSON object")
     @APIResponse(responseCode = "404", description = "No such provider")

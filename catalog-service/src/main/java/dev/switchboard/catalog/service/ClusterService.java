@@ -2,7 +2,11 @@ package dev.switchboard.catalog.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.admin.ApiProblem;
+import dev.switchboard.admin.FieldError;
+import dev.switchboard.admin.MergePatch;
 import dev.switchboard.admin.Page;
+import dev.switchboard.catalog.api.Requests.ClusterMemberRequest;
+import dev.switchboard.catalog.api.Requests.ClusterRequest;
 import dev.switchboard.catalog.api.Reference;
 import dev.switchboard.catalog.api.Views.ClusterMemberView;
 import dev.switchboard.catalog.api.Views.ClusterView;
@@ -10,12 +14,15 @@ import dev.switchboard.catalog.entity.Cluster;
 import dev.switchboard.catalog.entity.ClusterMember;
 import dev.switchboard.catalog.entity.Model;
 import dev.switchboard.catalog.entity.Pool;
+import dev.switchboard.catalog.repository.ClusterMemberRepository;
+import dev.switchboard.catalog.repository.ClusterRepository;
 import dev.switchboard.catalog.repository.IntegrityRepository;
+import dev.switchboard.catalog.repository.ModelRepository;
+import dev.switchboard.catalog.repository.PoolRepository;
 import dev.switchboard.contracts.catalog.ClusterSnapshot;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
@@ -31,22 +38,30 @@ import java.util.Set;
 @ApplicationScoped
 public class ClusterService {
 
-    static final Set<String> FIELDS = Set.of("name", "enabled", "translation", "members");
-    private static final Set<String> MEMBER_FIELDS = Set.of("kind", "name");
-    private static final Set<String> KINDS = Set.of(ClusterSnapshot.POOL, ClusterSnapshot.MODEL);
-    private static final int MAX_MEMBERS = 100;
+    private final ClusterRepository clusters;
+    private final ClusterMemberRepository clusterMembers;
+    private final PoolRepository pools;
+    private final ModelRepository models;
+    private final IntegrityRepository integrity;
+    private final EntityManager em;
+    private final MergePatch mergePatch;
+    private final Event<CatalogChanged> changed;
 
-    @Inject
-    IntegrityRepository integrity;
-
-    @Inject
-    EntityManager em;
-
-    @Inject
-    Event<CatalogChanged> changed;
+    public ClusterService(ClusterRepository clusters, ClusterMemberRepository clusterMembers, PoolRepository pools,
+            ModelRepository models, IntegrityRepository integrity, EntityManager em, MergePatch mergePatch,
+            Event<CatalogChanged> changed) {
+        this.mergePatch = mergePatch;
+        this.clusters = clusters;
+        this.clusterMembers = clusterMembers;
+        this.pools = pools;
+        this.models = models;
+        this.integrity = integrity;
+        this.em = em;
+        this.changed = changed;
+    }
 
     public Page<ClusterView> list(int page, int size) {
-        var query = Cluster.findAll(Sort.by("id"));
+        var query = clusters.findAll(Sort.by("id"));
         List<Cluster> items = query.page(io.quarkus.panache.common.Page.of(page, size)).list();
         Map<Long, List<ClusterMemberView>> members = members(items.stream().map(c -> c.id).toList());
         return new Page<>(items.stream().map(c -> view(c, members)).toList(), page, size, query.count());
@@ -56,20 +71,13 @@ public class ClusterService {
         return view(find(id), members(List.of(id)));
     }
 
-    public Optional<Cluster> findByName(String name) {
-        return Cluster.find("lower(name) = lower(?1)", name).firstResultOptional();
-    }
-
     @Transactional
-    public ClusterView create(JsonNode body) {
+    public ClusterView create(ClusterRequest request) {
         integrity.lockCatalog();
-        Fields f = Fields.of(body, FIELDS);
-        f.require("name");
-        f.require("members");
         Cluster c = new Cluster();
-        c.enabled = true;
-        List<ClusterMember> members = apply(c, f);
-        c.persist();
+        List<ClusterMember> members = resolve(request.members(), request.name());
+        apply(c, request);
+        clusters.persist(c);
         replaceMembers(c.id, members);
         changed.fire(new CatalogChanged("cluster " + c.id + " created"));
         return view(c, members(List.of(c.id)));
@@ -79,7 +87,17 @@ public class ClusterService {
     public ClusterView patch(long id, JsonNode body) {
         integrity.lockCatalog();
         Cluster c = find(id);
-        List<ClusterMember> members = apply(c, Fields.of(body, FIELDS));
+        // members are never merged (an array replaces), so the current state leaves them out
+        ClusterRequest current = new ClusterRequest(c.name, c.enabled, c.translation, null);
+        ClusterRequest wanted = mergePatch.apply(current, body, ClusterRequest.class);
+        List<ClusterMember> members = null;
+        if (MergePatch.touches(body, "members")) {
+            if (wanted.members() == null || wanted.members().isEmpty()) {
+                throw ApiProblem.invalid("members", "a cluster needs at least one member");
+            }
+            members = resolve(wanted.members(), wanted.name());
+        }
+        apply(c, wanted);
         if (members != null) {
             replaceMembers(id, members);
         }
@@ -96,106 +114,74 @@ public class ClusterService {
             throw Conflicts.referenced("cluster '" + c.name + "'", refs);
         }
         integrity.remove(refs);
-        ClusterMember.delete("clusterId", id);
-        c.delete();
+        clusterMembers.deleteByCluster(id);
+        clusters.delete(c);
         changed.fire(new CatalogChanged("cluster " + id + " deleted"));
     }
 
     private Cluster find(long id) {
-        Cluster c = Cluster.findById(id);
+        Cluster c = clusters.findById(id);
         if (c == null) {
             throw ApiProblem.notFound("cluster", id);
         }
         return c;
     }
 
-    private List<ClusterMember> apply(Cluster c, Fields f) {
-        String name = null;
-        if (f.has("name")) {
-            name = f.text("name");
-            Names.checkName(f, "name", name);
+    /** Writes a valid request's own fields onto the cluster; null fields take the defaults of a create. */
+    private void apply(Cluster c, ClusterRequest r) {
+        if (!r.name().equals(c.name)) {
+            integrity.requireNameFree(r.name(), "cluster", c.id, null);
+            c.name = r.name();
         }
-        if (f.has("enabled")) {
-            Boolean e = f.bool("enabled");
-            c.enabled = e == null ? c.enabled : e;
-        }
-        if (f.has("translation")) {
-            Boolean t = f.bool("translation");
-            c.translation = t == null ? c.translation : t;
-        }
-        List<ClusterMember> members = null;
-        if (f.has("members")) {
-            JsonNode array = f.array("members");
-            if (array != null) {
-                members = parseMembers(f, array, name != null ? name : c.name);
-            }
-        }
-        f.throwIfErrors();
-        if (name != null && !name.equals(c.name)) {
-            integrity.requireNameFree(name, "cluster", c.id, null);
-            c.name = name;
-        }
-        return members;
+        c.enabled = r.enabled() == null || r.enabled();
+        c.translation = r.translation() == null || r.translation();
     }
 
     /**
-     * Members are {@code {"kind": "pool"|"model", "name": ...}}; without a kind the name is looked up
-     * as a pool, then as a model (names are unique across both, so this is unambiguous).
+     * Without a kind a member name is looked up as a pool, then as a model (names are unique across both,
+     * so this is unambiguous). Every problem of every member is reported at once.
      */
-    private List<ClusterMember> parseMembers(Fields f, JsonNode array, String ownName) {
-        if (array.isEmpty()) {
-            f.error("members", "a cluster needs at least one member");
-            return List.of();
-        }
-        if (array.size() > MAX_MEMBERS) {
-            f.error("members", "at most " + MAX_MEMBERS + " members");
-            return List.of();
-        }
+    private List<ClusterMember> resolve(List<ClusterMemberRequest> requested, String ownName) {
+        List<FieldError> errors = new ArrayList<>();
         List<ClusterMember> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (int i = 0; i < array.size(); i++) {
-            String path = "members[" + i + "]";
-            JsonNode node = array.get(i);
-            Fields m = node != null && node.isTextual() ? null : f.nested(node, path, MEMBER_FIELDS);
-            String memberName = m == null ? node.asText() : m.text("name");
-            String kind = m != null && m.has("kind") ? m.oneOf("kind", KINDS) : null;
-            if (memberName == null || memberName.isBlank()) {
-                if (m == null) {
-                    f.error(path, "must be a non-empty name");
-                }
-                continue;
-            }
-            String field = m == null ? path : path + ".name";
+        for (int i = 0; i < requested.size(); i++) {
+            String field = "members[" + i + "].name";
+            ClusterMemberRequest r = requested.get(i);
+            String memberName = r.name();
+            String kind = r.kind();
             if (!seen.add(memberName.toLowerCase(Locale.ROOT))) {
-                f.error(field, "duplicate member");
+                errors.add(new FieldError(field, "duplicate member"));
                 continue;
             }
-            Optional<Pool> pool = ClusterSnapshot.MODEL.equals(kind) ? Optional.empty()
-                    : Pool.find("lower(name) = lower(?1)", memberName).firstResultOptional();
+            Optional<Pool> pool = ClusterSnapshot.MODEL.equals(kind) ? Optional.empty() : pools.findByName(memberName);
             boolean modelExists = !ClusterSnapshot.POOL.equals(kind) && pool.isEmpty()
-                    && Model.count("lower(name) = lower(?1)", memberName) > 0;
+                    && models.existsByName(memberName);
             ClusterMember member = new ClusterMember();
             member.position = i;
             if (pool.isPresent()) {
                 member.poolId = pool.get().id;
             } else if (modelExists) {
                 member.modelName = memberName;
-            } else if (memberName.equalsIgnoreCase(ownName) || findByName(memberName).isPresent()) {
-                f.error(field, "a cluster cannot contain a cluster");
+            } else if (memberName.equalsIgnoreCase(ownName) || clusters.findByName(memberName).isPresent()) {
+                errors.add(new FieldError(field, "a cluster cannot contain a cluster"));
             } else {
-                f.error(field, kind == null ? "no pool or model has this name" : "no " + kind + " has this name");
+                errors.add(new FieldError(field, kind == null ? "no pool or model has this name" : "no " + kind + " has this name"));
             }
             out.add(member);
+        }
+        if (!errors.isEmpty()) {
+            throw ApiProblem.invalid(errors);
         }
         return out;
     }
 
     private void replaceMembers(long clusterId, List<ClusterMember> members) {
-        ClusterMember.delete("clusterId", clusterId);
+        clusterMembers.deleteByCluster(clusterId);
         em.flush();
         for (ClusterMember m : members) {
             m.clusterId = clusterId;
-            m.persist();
+            clusterMembers.persist(m);
         }
         em.flush();
     }

@@ -2,17 +2,22 @@ package dev.switchboard.catalog.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.admin.ApiProblem;
+import dev.switchboard.admin.MergePatch;
 import dev.switchboard.admin.Page;
+import dev.switchboard.catalog.api.Requests.OnCreate;
+import dev.switchboard.catalog.api.Requests.KeyRequest;
 import dev.switchboard.catalog.api.Views.KeyView;
 import dev.switchboard.catalog.api.Views.RotationView;
 import dev.switchboard.catalog.entity.ProviderKey;
 import dev.switchboard.catalog.repository.IntegrityRepository;
+import dev.switchboard.catalog.repository.ProviderKeyRepository;
 import dev.switchboard.contracts.SecretBox;
-import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
 import java.util.List;
 import java.util.Set;
 
@@ -25,25 +30,28 @@ public class KeyService {
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(KeyService.class);
 
-    static final Set<String> FIELDS = Set.of("label", "secret", "rpm", "tpm", "weight", "enabled");
-    static final int MIN_SECRET = 8;
-    static final int MAX_SECRET = 4096;
+    private final ProviderKeyRepository keys;
+    private final IntegrityRepository integrity;
+    private final ProviderService providers;
+    private final SecretBox secretBox;
+    private final MergePatch mergePatch;
+    private final Validator validator;
+    private final Event<CatalogChanged> changed;
 
-    @Inject
-    IntegrityRepository integrity;
-
-    @Inject
-    ProviderService providers;
-
-    @Inject
-    SecretBox secretBox;
-
-    @Inject
-    Event<CatalogChanged> changed;
+    public KeyService(ProviderKeyRepository keys, IntegrityRepository integrity, ProviderService providers,
+            SecretBox secretBox, MergePatch mergePatch, Validator validator, Event<CatalogChanged> changed) {
+        this.keys = keys;
+        this.integrity = integrity;
+        this.providers = providers;
+        this.secretBox = secretBox;
+        this.mergePatch = mergePatch;
+        this.validator = validator;
+        this.changed = changed;
+    }
 
     public Page<KeyView> list(long providerId, int page, int size) {
         providers.find(providerId);
-        var query = ProviderKey.find("providerId", Sort.by("id"), providerId);
+        var query = keys.byProvider(providerId);
         List<ProviderKey> items = query.page(io.quarkus.panache.common.Page.of(page, size)).list();
         return new Page<>(items.stream().map(KeyService::view).toList(), page, size, query.count());
     }
@@ -53,18 +61,14 @@ public class KeyService {
     }
 
     @Transactional
-    public KeyView create(long providerId, JsonNode body) {
+    public KeyView create(long providerId, KeyRequest request) {
         integrity.lockCatalog();
         providers.find(providerId);
-        Fields f = Fields.of(body, FIELDS);
-        f.require("label");
-        f.require("secret");
+        validate(request);
         ProviderKey k = new ProviderKey();
         k.providerId = providerId;
-        k.weight = 1;
-        k.enabled = true;
-        apply(k, f);
-        k.persist();
+        apply(k, request);
+        keys.persist(k);
         changed.fire(new CatalogChanged("provider key " + k.id + " created"));
         return view(k);
     }
@@ -73,15 +77,25 @@ public class KeyService {
     public KeyView patch(long providerId, long keyId, JsonNode body) {
         integrity.lockCatalog();
         ProviderKey k = find(providerId, keyId);
-        apply(k, Fields.of(body, FIELDS));
+        // the stored secret is never opened for this: no secret in the merged request means "keep it"
+        KeyRequest current = new KeyRequest(k.label, null, k.rpm, k.tpm, k.weight, k.enabled);
+        apply(k, mergePatch.apply(current, body, KeyRequest.class));
         changed.fire(new CatalogChanged("provider key " + keyId + " updated"));
         return view(k);
+    }
+
+    /** After the provider is found: a create under a missing provider is a 404 whatever its body. */
+    private void validate(KeyRequest request) {
+        Set<ConstraintViolation<KeyRequest>> violations = validator.validate(request, OnCreate.class);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
+        }
     }
 
     @Transactional
     public void delete(long providerId, long keyId) {
         integrity.lockCatalog();
-        find(providerId, keyId).delete();
+        keys.delete(find(providerId, keyId));
         changed.fire(new CatalogChanged("provider key " + keyId + " deleted"));
     }
 
@@ -91,8 +105,7 @@ public class KeyService {
         integrity.lockCatalog();
         int resealed = 0;
         int unreadable = 0;
-        String activePrefix = secretBox.activeKeyId() + ":";
-        List<ProviderKey> due = ProviderKey.list("secretCiphertext not like ?1", activePrefix.replace("%", "\\%") + "%");
+        List<ProviderKey> due = keys.notSealedWith(secretBox.activeKeyId());
         for (ProviderKey k : due) {
             if (secretBox.needsRotation(k.secretCiphertext)) {
                 try {
@@ -112,57 +125,30 @@ public class KeyService {
     }
 
     private ProviderKey find(long providerId, long keyId) {
-        ProviderKey k = ProviderKey.findById(keyId);
+        ProviderKey k = keys.findById(keyId);
         if (k == null || k.providerId != providerId) {
             throw ApiProblem.notFound("provider key", keyId);
         }
         return k;
     }
 
-    private void apply(ProviderKey k, Fields f) {
-        String label = k.label;
-        if (f.has("label")) {
-            label = f.text("label");
-            if (label != null && label.length() > Names.MAX_NAME) {
-                f.error("label", "must be at most " + Names.MAX_NAME + " characters");
-            }
-        }
-        String secret = null;
-        if (f.has("secret")) {
-            secret = f.text("secret");
-            if (secret != null && (secret.length() < MIN_SECRET || secret.length() > MAX_SECRET)) {
-                f.error("secret", "must be between " + MIN_SECRET + " and " + MAX_SECRET + " characters");
-                secret = null;
-            }
-        }
-        if (f.has("rpm")) {
-            k.rpm = f.optionalPositive("rpm");
-        }
-        if (f.has("tpm")) {
-            k.tpm = f.optionalPositive("tpm");
-        }
-        if (f.has("weight")) {
-            Integer w = f.positive("weight");
-            k.weight = w == null ? k.weight : w;
-        }
-        if (f.has("enabled")) {
-            Boolean e = f.bool("enabled");
-            k.enabled = e == null ? k.enabled : e;
-        }
-        f.throwIfErrors();
-        if (label != null && !label.equals(k.label)) {
-            String wanted = label;
-            ProviderKey.<ProviderKey>find("providerId = ?1 and lower(label) = lower(?2)", k.providerId, wanted)
-                    .firstResultOptional()
+    /** Writes a valid request onto the key; null fields take the defaults of a create, a null secret keeps it. */
+    private void apply(ProviderKey k, KeyRequest r) {
+        if (!r.label().equals(k.label)) {
+            keys.findByLabel(k.providerId, r.label())
                     .filter(other -> !other.id.equals(k.id))
                     .ifPresent(other -> {
-                        throw Conflicts.nameTaken(wanted, "provider key " + other.id);
+                        throw Conflicts.nameTaken(r.label(), "provider key " + other.id);
                     });
-            k.label = wanted;
+            k.label = r.label();
         }
-        if (secret != null) {
-            k.secretCiphertext = secretBox.seal(secret);
-            k.last4 = secret.substring(secret.length() - 4);
+        k.rpm = r.rpm();
+        k.tpm = r.tpm();
+        k.weight = r.weight() == null ? 1 : r.weight();
+        k.enabled = r.enabled() == null || r.enabled();
+        if (r.secret() != null) {
+            k.secretCiphertext = secretBox.seal(r.secret());
+            k.last4 = r.secret().substring(r.secret().length() - 4);
         }
     }
 

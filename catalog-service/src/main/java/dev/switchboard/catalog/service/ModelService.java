@@ -2,17 +2,22 @@ package dev.switchboard.catalog.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.admin.ApiProblem;
+import dev.switchboard.admin.MergePatch;
 import dev.switchboard.admin.Page;
+import dev.switchboard.catalog.api.Requests.OnCreate;
+import dev.switchboard.catalog.api.Requests.ModelRequest;
 import dev.switchboard.catalog.api.Reference;
 import dev.switchboard.catalog.api.Views.ModelView;
 import dev.switchboard.catalog.entity.Model;
 import dev.switchboard.catalog.entity.Provider;
 import dev.switchboard.catalog.repository.IntegrityRepository;
-import io.quarkus.panache.common.Sort;
+import dev.switchboard.catalog.repository.ModelRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,21 +26,26 @@ import java.util.Set;
 @ApplicationScoped
 public class ModelService {
 
-    static final Set<String> FIELDS = Set.of("name", "upstreamName", "contextWindow", "inputPricePerMTok",
-            "outputPricePerMTok", "enabled", "prefill");
+    private final ModelRepository models;
+    private final IntegrityRepository integrity;
+    private final ProviderService providers;
+    private final MergePatch mergePatch;
+    private final Validator validator;
+    private final Event<CatalogChanged> changed;
 
-    @Inject
-    IntegrityRepository integrity;
-
-    @Inject
-    ProviderService providers;
-
-    @Inject
-    Event<CatalogChanged> changed;
+    public ModelService(ModelRepository models, IntegrityRepository integrity, ProviderService providers,
+            MergePatch mergePatch, Validator validator, Event<CatalogChanged> changed) {
+        this.models = models;
+        this.integrity = integrity;
+        this.providers = providers;
+        this.mergePatch = mergePatch;
+        this.validator = validator;
+        this.changed = changed;
+    }
 
     public Page<ModelView> list(long providerId, int page, int size) {
         Provider p = providers.find(providerId);
-        var query = Model.find("providerId", Sort.by("id"), providerId);
+        var query = models.byProvider(providerId);
         List<Model> items = query.page(io.quarkus.panache.common.Page.of(page, size)).list();
         return new Page<>(items.stream().map(m -> view(m, p.name)).toList(), page, size, query.count());
     }
@@ -46,16 +56,14 @@ public class ModelService {
     }
 
     @Transactional
-    public ModelView create(long providerId, JsonNode body) {
+    public ModelView create(long providerId, ModelRequest request) {
         integrity.lockCatalog();
         Provider p = providers.find(providerId);
-        Fields f = Fields.of(body, FIELDS);
-        f.require("name");
+        validate(request);
         Model m = new Model();
         m.providerId = providerId;
-        m.enabled = true;
-        apply(m, f);
-        m.persist();
+        apply(m, request);
+        models.persist(m);
         changed.fire(new CatalogChanged("model " + m.id + " created"));
         return view(m, p.name);
     }
@@ -65,21 +73,28 @@ public class ModelService {
         integrity.lockCatalog();
         Provider p = providers.find(providerId);
         Model m = find(providerId, modelId);
-        Fields f = Fields.of(body, FIELDS);
-        if (f.has("name")) {
-            String wanted = f.text("name");
-            if (wanted != null && !wanted.equalsIgnoreCase(m.name)) {
-                // the old name disappears from this provider: clusters naming only it would dangle
-                List<Reference> refs = integrity.clusterMembersOrphanedBy(List.of(modelId));
-                if (!refs.isEmpty() && !cascade) {
-                    throw Conflicts.referenced("model name '" + m.name + "'", refs);
-                }
-                integrity.remove(refs);
+        ModelRequest current = new ModelRequest(m.name, m.upstreamName, m.contextWindow, m.inputPricePerMTok,
+                m.outputPricePerMTok, m.enabled, m.prefill);
+        ModelRequest wanted = mergePatch.apply(current, body, ModelRequest.class);
+        if (!wanted.name().equalsIgnoreCase(m.name)) {
+            // the old name disappears from this provider: clusters naming only it would dangle
+            List<Reference> refs = integrity.clusterMembersOrphanedBy(List.of(modelId));
+            if (!refs.isEmpty() && !cascade) {
+                throw Conflicts.referenced("model name '" + m.name + "'", refs);
             }
+            integrity.remove(refs);
         }
-        apply(m, f);
+        apply(m, wanted);
         changed.fire(new CatalogChanged("model " + modelId + " updated"));
         return view(m, p.name);
+    }
+
+    /** After the provider is found: a create under a missing provider is a 404 whatever its body. */
+    private void validate(ModelRequest request) {
+        Set<ConstraintViolation<ModelRequest>> violations = validator.validate(request, OnCreate.class);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
+        }
     }
 
     @Transactional
@@ -93,57 +108,31 @@ public class ModelService {
             throw Conflicts.referenced("model '" + m.name + "'", refs);
         }
         integrity.remove(refs);
-        m.delete();
+        models.delete(m);
         changed.fire(new CatalogChanged("model " + modelId + " deleted"));
     }
 
     private Model find(long providerId, long modelId) {
-        Model m = Model.findById(modelId);
+        Model m = models.findById(modelId);
         if (m == null || m.providerId != providerId) {
             throw ApiProblem.notFound("model", modelId);
         }
         return m;
     }
 
-    private void apply(Model m, Fields f) {
-        String name = null;
-        if (f.has("name")) {
-            name = f.text("name");
-            Names.checkName(f, "name", name);
+    /** Writes a valid request onto the model; null fields take the defaults of a create. */
+    private void apply(Model m, ModelRequest r) {
+        if (!r.name().equals(m.name)) {
+            integrity.requireNameFree(r.name(), "model", m.id, m.providerId);
+            m.name = r.name();
         }
-        if (f.has("upstreamName")) {
-            String upstream = f.optionalText("upstreamName");
-            if (upstream != null && (upstream.isBlank() || upstream.length() > Names.MAX_NAME)) {
-                f.error("upstreamName", "must be a non-empty string of at most " + Names.MAX_NAME + " characters");
-            }
-            // null means "same as the tenant-facing name"
-            m.upstreamName = upstream != null ? upstream : name != null ? name : m.name;
-        }
-        if (f.has("contextWindow")) {
-            m.contextWindow = f.optionalPositive("contextWindow");
-        }
-        if (f.has("inputPricePerMTok")) {
-            m.inputPricePerMTok = f.optionalPrice("inputPricePerMTok");
-        }
-        if (f.has("outputPricePerMTok")) {
-            m.outputPricePerMTok = f.optionalPrice("outputPricePerMTok");
-        }
-        if (f.has("enabled")) {
-            Boolean e = f.bool("enabled");
-            m.enabled = e == null ? m.enabled : e;
-        }
-        if (f.has("prefill")) {
-            // explicit null = back to the protocol's default
-            m.prefill = f.node("prefill").isNull() ? null : f.bool("prefill");
-        }
-        f.throwIfErrors();
-        if (name != null && !name.equals(m.name)) {
-            integrity.requireNameFree(name, "model", m.id, m.providerId);
-            m.name = name;
-        }
-        if (m.upstreamName == null) {
-            m.upstreamName = m.name;
-        }
+        // null means "same as the tenant-facing name"
+        m.upstreamName = r.upstreamName() == null ? m.name : r.upstreamName();
+        m.contextWindow = r.contextWindow();
+        m.inputPricePerMTok = r.inputPricePerMTok();
+        m.outputPricePerMTok = r.outputPricePerMTok();
+        m.enabled = r.enabled() == null || r.enabled();
+        m.prefill = r.prefill();
     }
 
     static ModelView view(Model m, String providerName) {

@@ -2,7 +2,11 @@ package dev.switchboard.catalog.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.admin.ApiProblem;
+import dev.switchboard.admin.FieldError;
+import dev.switchboard.admin.MergePatch;
 import dev.switchboard.admin.Page;
+import dev.switchboard.catalog.api.Requests.PoolMemberRequest;
+import dev.switchboard.catalog.api.Requests.PoolRequest;
 import dev.switchboard.catalog.api.Reference;
 import dev.switchboard.catalog.api.Views.PoolMemberView;
 import dev.switchboard.catalog.api.Views.PoolView;
@@ -11,11 +15,14 @@ import dev.switchboard.catalog.entity.Pool;
 import dev.switchboard.catalog.entity.PoolMember;
 import dev.switchboard.catalog.entity.Provider;
 import dev.switchboard.catalog.repository.IntegrityRepository;
+import dev.switchboard.catalog.repository.ModelRepository;
+import dev.switchboard.catalog.repository.PoolMemberRepository;
+import dev.switchboard.catalog.repository.PoolRepository;
+import dev.switchboard.catalog.repository.ProviderRepository;
 import dev.switchboard.contracts.catalog.PoolSnapshot;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
@@ -23,31 +30,36 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /** Pools (level 1): one virtual model served by (provider, model) members. */
 @ApplicationScoped
 public class PoolService {
 
-    static final Set<String> FIELDS = Set.of("name", "strategy", "enabled", "sameCandidateRetry", "translation", "members");
-    private static final Set<String> MEMBER_FIELDS = Set.of("provider", "providerId", "model", "priority",
-            "weight", "enabled");
-    static final Set<String> STRATEGIES = Set.of(PoolSnapshot.PRIORITY, PoolSnapshot.ROUND_ROBIN,
-            PoolSnapshot.WEIGHTED, PoolSnapshot.QUOTA_AWARE);
-    private static final int MAX_MEMBERS = 200;
+    private final PoolRepository pools;
+    private final PoolMemberRepository poolMembers;
+    private final ProviderRepository providers;
+    private final ModelRepository models;
+    private final IntegrityRepository integrity;
+    private final EntityManager em;
+    private final MergePatch mergePatch;
+    private final Event<CatalogChanged> changed;
 
-    @Inject
-    IntegrityRepository integrity;
-
-    @Inject
-    EntityManager em;
-
-    @Inject
-    Event<CatalogChanged> changed;
+    public PoolService(PoolRepository pools, PoolMemberRepository poolMembers, ProviderRepository providers,
+            ModelRepository models, IntegrityRepository integrity, EntityManager em, MergePatch mergePatch,
+            Event<CatalogChanged> changed) {
+        this.mergePatch = mergePatch;
+        this.pools = pools;
+        this.poolMembers = poolMembers;
+        this.providers = providers;
+        this.models = models;
+        this.integrity = integrity;
+        this.em = em;
+        this.changed = changed;
+    }
 
     public Page<PoolView> list(int page, int size) {
-        var query = Pool.findAll(Sort.by("id"));
+        var query = pools.findAll(Sort.by("id"));
         List<Pool> items = query.page(io.quarkus.panache.common.Page.of(page, size)).list();
         Map<Long, List<PoolMemberView>> members = members(items.stream().map(p -> p.id).toList());
         return new Page<>(items.stream().map(p -> view(p, members)).toList(), page, size, query.count());
@@ -58,21 +70,13 @@ public class PoolService {
         return view(p, members(List.of(id)));
     }
 
-    public Optional<Pool> findByName(String name) {
-        return Pool.find("lower(name) = lower(?1)", name).firstResultOptional();
-    }
-
     @Transactional
-    public PoolView create(JsonNode body) {
+    public PoolView create(PoolRequest request) {
         integrity.lockCatalog();
-        Fields f = Fields.of(body, FIELDS);
-        f.require("name");
-        f.require("members");
         Pool p = new Pool();
-        p.strategy = PoolSnapshot.PRIORITY;
-        p.enabled = true;
-        List<PoolMember> members = apply(p, f);
-        p.persist();
+        List<PoolMember> members = resolve(request.members());
+        apply(p, request);
+        pools.persist(p);
         replaceMembers(p.id, members);
         changed.fire(new CatalogChanged("pool " + p.id + " created"));
         return view(p, members(List.of(p.id)));
@@ -82,7 +86,17 @@ public class PoolService {
     public PoolView patch(long id, JsonNode body) {
         integrity.lockCatalog();
         Pool p = find(id);
-        List<PoolMember> members = apply(p, Fields.of(body, FIELDS));
+        // members are never merged (an array replaces), so the current state leaves them out
+        PoolRequest current = new PoolRequest(p.name, p.strategy, p.enabled, p.sameCandidateRetry, p.translation, null);
+        PoolRequest wanted = mergePatch.apply(current, body, PoolRequest.class);
+        List<PoolMember> members = null;
+        if (MergePatch.touches(body, "members")) {
+            if (wanted.members() == null || wanted.members().isEmpty()) {
+                throw ApiProblem.invalid("members", "a pool needs at least one member");
+            }
+            members = resolve(wanted.members());
+        }
+        apply(p, wanted);
         if (members != null) {
             replaceMembers(id, members);
         }
@@ -101,120 +115,87 @@ public class PoolService {
             throw Conflicts.referenced("pool '" + p.name + "'", refs);
         }
         integrity.remove(refs);
-        PoolMember.delete("poolId", id);
-        p.delete();
+        poolMembers.deleteByPool(id);
+        pools.delete(p);
         changed.fire(new CatalogChanged("pool " + id + " deleted"));
     }
 
     private Pool find(long id) {
-        Pool p = Pool.findById(id);
+        Pool p = pools.findById(id);
         if (p == null) {
             throw ApiProblem.notFound("pool", id);
         }
         return p;
     }
 
-    /** Applies the named fields; returns the new member list when {@code members} was named, else null. */
-    private List<PoolMember> apply(Pool p, Fields f) {
-        String name = null;
-        if (f.has("name")) {
-            name = f.text("name");
-            Names.checkName(f, "name", name);
+    /** Writes a valid request's own fields onto the pool; null fields take the defaults of a create. */
+    private void apply(Pool p, PoolRequest r) {
+        if (!r.name().equals(p.name)) {
+            integrity.requireNameFree(r.name(), "pool", p.id, null);
+            p.name = r.name();
         }
-        if (f.has("strategy")) {
-            String s = f.oneOf("strategy", STRATEGIES);
-            p.strategy = s == null ? p.strategy : s;
-        }
-        if (f.has("enabled")) {
-            Boolean e = f.bool("enabled");
-            p.enabled = e == null ? p.enabled : e;
-        }
-        if (f.has("sameCandidateRetry")) {
-            Boolean r = f.bool("sameCandidateRetry");
-            p.sameCandidateRetry = r == null ? p.sameCandidateRetry : r;
-        }
-        if (f.has("translation")) {
-            Boolean t = f.bool("translation");
-            p.translation = t == null ? p.translation : t;
-        }
-        List<PoolMember> members = null;
-        if (f.has("members")) {
-            JsonNode array = f.array("members");
-            if (array != null) {
-                members = parseMembers(f, array);
-            }
-        }
-        f.throwIfErrors();
-        if (name != null && !name.equals(p.name)) {
-            integrity.requireNameFree(name, "pool", p.id, null);
-            p.name = name;
-        }
-        return members;
+        p.strategy = r.strategy() == null ? PoolSnapshot.PRIORITY : r.strategy();
+        p.enabled = r.enabled() == null || r.enabled();
+        p.sameCandidateRetry = r.sameCandidateRetry() == null || r.sameCandidateRetry();
+        p.translation = r.translation() == null || r.translation();
     }
 
-    private List<PoolMember> parseMembers(Fields f, JsonNode array) {
-        if (array.isEmpty()) {
-            f.error("members", "a pool needs at least one member");
-            return List.of();
-        }
-        if (array.size() > MAX_MEMBERS) {
-            f.error("members", "at most " + MAX_MEMBERS + " members");
-            return List.of();
-        }
+    /**
+     * The members with their model ids. Every problem of every member is reported at once: the provider and
+     * model must exist, a model is a member once, the weight is &gt; 0.
+     */
+    private List<PoolMember> resolve(List<PoolMemberRequest> requested) {
+        List<FieldError> errors = new ArrayList<>();
         List<PoolMember> out = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
-        for (int i = 0; i < array.size(); i++) {
-            String path = "members[" + i + "]";
-            Fields m = f.nested(array.get(i), path, MEMBER_FIELDS);
+        for (int i = 0; i < requested.size(); i++) {
+            String path = "members[" + i + "].";
+            PoolMemberRequest r = requested.get(i);
             Provider provider = null;
-            if (m.has("providerId")) {
-                Long pid = m.longValue("providerId");
-                provider = pid == null ? null : Provider.findById(pid);
-                if (pid != null && provider == null) {
-                    m.error("providerId", "unknown provider");
+            if (r.providerId() != null) {
+                provider = providers.findById(r.providerId());
+                if (provider == null) {
+                    errors.add(new FieldError(path + "providerId", "unknown provider"));
                 }
-            } else if (m.has("provider")) {
-                String pname = m.text("provider");
-                provider = pname == null ? null : Provider.findByName(pname).orElse(null);
-                if (pname != null && provider == null) {
-                    m.error("provider", "unknown provider");
+            } else if (r.provider() != null && !r.provider().isEmpty()) {
+                provider = providers.findByName(r.provider()).orElse(null);
+                if (provider == null) {
+                    errors.add(new FieldError(path + "provider", "unknown provider"));
                 }
             } else {
-                m.error("provider", "is required (provider name or providerId)");
-            }
-            String modelName = m.text("model");
-            Model model = null;
-            if (provider != null && modelName != null) {
-                model = Model.<Model>find("providerId = ?1 and lower(name) = lower(?2)", provider.id, modelName)
-                        .firstResultOptional().orElse(null);
-                if (model == null) {
-                    m.error("model", "provider '" + provider.name + "' has no such model");
-                }
+                errors.add(new FieldError(path + "provider", "is required (provider name or providerId)"));
             }
             PoolMember member = new PoolMember();
-            Integer priority = m.has("priority") ? m.integer("priority") : Integer.valueOf(i);
-            member.priority = priority == null ? i : priority;
-            Integer weight = m.has("weight") ? m.positive("weight") : Integer.valueOf(1);
-            member.weight = weight == null ? 1 : weight;
-            Boolean enabled = m.has("enabled") ? m.bool("enabled") : Boolean.TRUE;
-            member.enabled = enabled == null || enabled;
-            if (model != null) {
-                if (!seen.add(model.id)) {
-                    m.error("model", "duplicate member");
+            if (provider != null) {
+                Model model = models.findByName(provider.id, r.model()).orElse(null);
+                if (model == null) {
+                    errors.add(new FieldError(path + "model", "provider '" + provider.name + "' has no such model"));
+                } else if (!seen.add(model.id)) {
+                    errors.add(new FieldError(path + "model", "duplicate member"));
+                } else {
+                    member.modelId = model.id;
                 }
-                member.modelId = model.id;
             }
+            if (r.weight() != null && r.weight() <= 0) {
+                errors.add(new FieldError(path + "weight", "must be greater than 0"));
+            }
+            member.priority = r.priority() == null ? i : r.priority();
+            member.weight = r.weight() == null ? 1 : r.weight();
+            member.enabled = r.enabled() == null || r.enabled();
             out.add(member);
+        }
+        if (!errors.isEmpty()) {
+            throw ApiProblem.invalid(errors);
         }
         return out;
     }
 
     private void replaceMembers(long poolId, List<PoolMember> members) {
-        PoolMember.delete("poolId", poolId);
+        poolMembers.deleteByPool(poolId);
         em.flush();
         for (PoolMember m : members) {
             m.poolId = poolId;
-            m.persist();
+            poolMembers.persist(m);
         }
         em.flush();
     }

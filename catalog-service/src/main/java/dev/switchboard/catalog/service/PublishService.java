@@ -17,7 +17,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
-import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.concurrent.Executors;
@@ -41,23 +40,12 @@ public class PublishService {
 
     private static final Logger LOG = Logger.getLogger(PublishService.class);
 
-    @Inject
-    SnapshotRepository snapshots;
-
-    @Inject
-    CatalogStore store;
-
-    @Inject
-    ObjectMapper mapper;
-
-    @Inject
-    CatalogConfig config;
-
-    @Inject
-    MeterRegistry registry;
-
-    @Inject
-    SecurityIdentity identity;
+    private final SnapshotRepository snapshots;
+    private final CatalogStore store;
+    private final ObjectMapper mapper;
+    private final CatalogConfig config;
+    private final MeterRegistry registry;
+    private final SecurityIdentity identity;
 
     private final AtomicBoolean dirty = new AtomicBoolean();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -69,6 +57,16 @@ public class PublishService {
     private Timer publishTimer;
     private Counter failures;
     private Counter skipped;
+
+    public PublishService(SnapshotRepository snapshots, CatalogStore store, ObjectMapper mapper, CatalogConfig config,
+            MeterRegistry registry, SecurityIdentity identity) {
+        this.snapshots = snapshots;
+        this.store = store;
+        this.mapper = mapper;
+        this.config = config;
+        this.registry = registry;
+        this.identity = identity;
+    }
 
     void start(@Observes StartupEvent event) {
         publishTimer = Timer.builder("switchboard.catalog.publish")

@@ -4,7 +4,6 @@ import dev.switchboard.contracts.RedisKeys;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,8 +31,11 @@ public class CatalogStore {
             return 1
             """;
 
-    @Inject
-    RedisDataSource redis;
+    private final RedisDataSource redis;
+
+    public CatalogStore(RedisDataSource redis) {
+        this.redis = redis;
+    }
 
     /** @return true if written, false if Redis already holds this or a newer version */
     public boolean publishIfNewer(long version, String snapshotJson, String eventJson) {

@@ -13,7 +13,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -32,18 +31,21 @@ public class ApiKeyService {
             "status", "userId");
     static final int MAX_CIDRS = 100;
 
-    @Inject
-    ApiKeyRepository keys;
-    @Inject
-    UserRepository users;
-    @Inject
-    GroupRepository groups;
-    @Inject
-    VersionRepository versions;
-    @Inject
-    SnapshotService snapshots;
-    @Inject
-    JsonColumns json;
+    private final ApiKeyRepository keys;
+    private final UserRepository users;
+    private final GroupRepository groups;
+    private final VersionRepository versions;
+    private final SnapshotService snapshots;
+    private final JsonColumns json;
+
+    public ApiKeyService(ApiKeyRepository keys, UserRepository users, GroupRepository groups, VersionRepository versions, SnapshotService snapshots, JsonColumns json) {
+        this.keys = keys;
+        this.users = users;
+        this.groups = groups;
+        this.versions = versions;
+        this.snapshots = snapshots;
+        this.json = json;
+    }
 
     public Page<ApiKeyView> list(int page, int size, Long userId, Long groupId) {
         return Page.read(page, size, () -> {

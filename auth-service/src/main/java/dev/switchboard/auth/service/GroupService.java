@@ -11,7 +11,6 @@ import dev.switchboard.contracts.pattern.ModelPattern;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,16 +36,19 @@ public class GroupService {
     static final Set<String> STATUSES = Set.of("active", "disabled");
     static final int MAX_PATTERNS = 200;
 
-    @Inject
-    GroupRepository groups;
-    @Inject
-    ApiKeyRepository keys;
-    @Inject
-    VersionRepository versions;
-    @Inject
-    SnapshotService snapshots;
-    @Inject
-    JsonColumns json;
+    private final GroupRepository groups;
+    private final ApiKeyRepository keys;
+    private final VersionRepository versions;
+    private final SnapshotService snapshots;
+    private final JsonColumns json;
+
+    public GroupService(GroupRepository groups, ApiKeyRepository keys, VersionRepository versions, SnapshotService snapshots, JsonColumns json) {
+        this.groups = groups;
+        this.keys = keys;
+        this.versions = versions;
+        this.snapshots = snapshots;
+        this.json = json;
+    }
 
     public Page<GroupView> list(int page, int size) {
         return Page.read(page, size, () -> groups.findAll(Sort.by("id")), this::view);

@@ -9,7 +9,6 @@ import dev.switchboard.contracts.events.AuthEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -25,14 +24,17 @@ public class UserService {
     static final Set<String> STATUSES = Set.of(UserEntity.ACTIVE, UserEntity.DISABLED);
     static final Set<String> ROLES = Set.of("user", "admin");
 
-    @Inject
-    UserRepository users;
-    @Inject
-    ApiKeyRepository keys;
-    @Inject
-    VersionRepository versions;
-    @Inject
-    SnapshotService snapshots;
+    private final UserRepository users;
+    private final ApiKeyRepository keys;
+    private final VersionRepository versions;
+    private final SnapshotService snapshots;
+
+    public UserService(UserRepository users, ApiKeyRepository keys, VersionRepository versions, SnapshotService snapshots) {
+        this.users = users;
+        this.keys = keys;
+        this.versions = versions;
+        this.snapshots = snapshots;
+    }
 
     public Page<UserView> list(int page, int size) {
         return Page.read(page, size, () -> users.findAll(Sort.by("id")), UserView::of);

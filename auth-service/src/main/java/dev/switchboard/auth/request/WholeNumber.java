@@ -25,4 +25,9 @@ public final class WholeNumber extends StdScalarDeserializer<Long> {
         }
         return (Long) ctxt.handleUnexpectedToken(Long.class, p);
     }
+
+    /** A value a request has already bounded with {@code @Max(Integer.MAX_VALUE)}, for its int column. */
+    public static Integer toInt(Long value) {
+        return value == null ? null : Math.toIntExact(value);
+    }
 }

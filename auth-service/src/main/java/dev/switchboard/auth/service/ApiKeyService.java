@@ -11,6 +11,7 @@ import dev.switchboard.auth.repository.VersionRepository;
 import dev.switchboard.auth.request.ApiKeyCreateRequest;
 import dev.switchboard.auth.request.ApiKeyUpdateRequest;
 import dev.switchboard.auth.request.CidrList;
+import dev.switchboard.auth.request.WholeNumber;
 import dev.switchboard.contracts.auth.ApiKeySnapshot;
 import dev.switchboard.contracts.events.AuthEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -77,7 +78,7 @@ public class ApiKeyService {
         k.expiresAt = request.expiresAt();
         k.ipAllowJson = json.write(CidrList.Check.canonical(request.ipAllow()));
         k.ipDenyJson = json.write(CidrList.Check.canonical(request.ipDeny()));
-        k.rpmLimit = UserService.toInt(request.rpmLimit());
+        k.rpmLimit = WholeNumber.toInt(request.rpmLimit());
         String secret = KeySecrets.generate();
         ApiKeyView view = QuarkusTransaction.requiringNew().call(() -> {
             checkReferences(k, true, true);
@@ -247,7 +248,7 @@ public class ApiKeyService {
             k.ipDenyJson = json.write(CidrList.Check.canonical(next.ipDeny()));
         }
         if (MergePatch.touches(patch, "rpmLimit")) {
-            k.rpmLimit = UserService.toInt(next.rpmLimit());
+            k.rpmLimit = WholeNumber.toInt(next.rpmLimit());
         }
     }
 

@@ -7,6 +7,7 @@ import dev.switchboard.auth.repository.UserEntity;
 import dev.switchboard.auth.repository.UserRepository;
 import dev.switchboard.auth.repository.VersionRepository;
 import dev.switchboard.auth.request.UserRequest;
+import dev.switchboard.auth.request.WholeNumber;
 import dev.switchboard.contracts.events.AuthEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
@@ -52,7 +53,7 @@ public class UserService {
         u.status = request.status();
         u.role = request.role();
         u.balanceUsd = request.balanceUsd();
-        u.concurrency = toInt(request.concurrency());
+        u.concurrency = WholeNumber.toInt(request.concurrency());
         UserView view = QuarkusTransaction.requiringNew().call(() -> {
             ensureEmailFree(u.email, null);
             u.version = versions.next();
@@ -149,12 +150,7 @@ public class UserService {
             u.balanceUsd = next.balanceUsd();
         }
         if (MergePatch.touches(patch, "concurrency")) {
-            u.concurrency = toInt(next.concurrency());
+            u.concurrency = WholeNumber.toInt(next.concurrency());
         }
-    }
-
-    /** A count the request has already bounded to the int column. */
-    static Integer toInt(Long value) {
-        return value == null ? null : Math.toIntExact(value);
     }
 }

@@ -31,7 +31,22 @@ class OpenApiTest {
     static final List<Class<?>> RESOURCES = List.of(UserResource.class, GroupResource.class, ApiKeyResource.class,
             SnapshotResource.class, UsageResource.class, InternalSnapshotResource.class);
 
-    record Op(String method, String path) {
+    /** {@code body}: the resource method reads a request body (a parameter without a JAX-RS source annotation). */
+    record Op(String method, String path, boolean body) {
+    }
+
+    private static boolean readsBody(Method m) {
+        for (Annotation[] annotations : m.getParameterAnnotations()) {
+            boolean fromRequestParts = false;
+            for (Annotation a : annotations) {
+                String pkg = a.annotationType().getPackageName();
+                fromRequestParts |= pkg.equals("jakarta.ws.rs") || pkg.equals("jakarta.ws.rs.core");
+            }
+            if (!fromRequestParts) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static List<Op> declaredOperations() {
@@ -51,7 +66,7 @@ class OpenApiTest {
                 }
                 Path sub = m.getAnnotation(Path.class);
                 String path = sub == null ? base : base + "/" + sub.value();
-                ops.add(new Op(verb.toLowerCase(), path.replaceAll("/+$", "").replace("//", "/")));
+                ops.add(new Op(verb.toLowerCase(), path.replaceAll("/+$", "").replace("//", "/"), readsBody(m)));
             }
         }
         return ops;
@@ -89,7 +104,38 @@ class OpenApiTest {
             }
         }
         assertThat(problems).isEmpty();
+        assertThat(ops).filteredOn(Op::body).hasSizeGreaterThanOrEqualTo(6);
         assertThat(paths.keySet()).allMatch(p -> p.startsWith("/admin") || p.startsWith("/internal"));
+    }
+
+    @Test
+    void everyRequestBodyHasASchemaWithItsFields() {
+        JsonPath doc = given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200).extract()
+                .jsonPath();
+        Map<String, Map<String, Object>> schemas = doc.getMap("components.schemas");
+        List<String> problems = new ArrayList<>();
+        for (Op op : declaredOperations()) {
+            if (!op.body) {
+                continue;
+            }
+            String ref = doc.getString("paths.'" + op.path + "'." + op.method + ".requestBody.content.'application/json'.schema.$ref");
+            if (ref == null) {
+                problems.add(op + " has no request body schema");
+                continue;
+            }
+            Map<String, Object> schema = schemas.get(ref.substring(ref.lastIndexOf('/') + 1));
+            if (schema == null || !(schema.get("properties") instanceof Map<?, ?> properties) || properties.isEmpty()) {
+                problems.add(op + " refers to " + ref + ", which lists no fields");
+            } else if (properties.containsKey("unknownFields")) {
+                problems.add(op + " shows the collector of unknown fields as a field");
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(doc.getString("paths.'/admin/users/{id}'.patch.requestBody.content.'application/json'.schema.$ref"))
+                .endsWith("/UserRequest");
+        assertThat(doc.getString("paths.'/admin/keys/{id}'.patch.requestBody.content.'application/json'.schema.$ref"))
+                .endsWith("/ApiKeyUpdateRequest");
+        assertThat(doc.getMap("components.schemas.ApiKeyUpdateRequest.properties")).doesNotContainKeys("status", "userId");
     }
 
     @Test

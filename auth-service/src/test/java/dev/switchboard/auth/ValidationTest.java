@@ -153,6 +153,35 @@ class ValidationTest {
     }
 
     @Test
+    void aMistypedOrFractionalFieldOfACreateIs422NamingIt() {
+        invalid(Api.admin().body("{\"name\":\"u\",\"email\":\"" + Api.unique("e") + "@x.io\",\"concurrency\":1.5}")
+                .post("/admin/users").then(), "concurrency");
+        invalid(Api.admin().body(Map.of("name", "k", "userId", "one", "groupId", 1)).post("/admin/keys").then(), "userId");
+        invalid(Api.admin().body("{\"name\":\"g\",\"allowedModels\":\"gpt-*\"}").post("/admin/groups").then(), "allowedModels");
+    }
+
+    @Test
+    void aRoutingPatchMergesPatternByPatternAndNullRemovesOne() {
+        long g = Api.createGroup(Map.of("modelRouting", Map.of("gpt-*", List.of("pool-a"))));
+        Api.admin().body(Map.of("modelRouting", Map.of("claude-*", List.of("pool-c")))).patch("/admin/groups/" + g).then()
+                .statusCode(200).body("modelRouting.'gpt-*'", equalTo(List.of("pool-a")))
+                .body("modelRouting.'claude-*'", equalTo(List.of("pool-c")));
+        Api.admin().body("{\"modelRouting\": {\"gpt-*\": null}}").patch("/admin/groups/" + g).then().statusCode(200)
+                .body("modelRouting", equalTo(Map.of("claude-*", List.of("pool-c"))));
+    }
+
+    @Test
+    void nullGivesAFieldWithADefaultItsDefaultAndARequiredFieldA422() {
+        long g = Api.createGroup(Map.of("platform", "openai", "rateMultiplier", 2));
+        var patched = Api.admin().body("{\"platform\": null, \"rateMultiplier\": null}").patch("/admin/groups/" + g).then()
+                .statusCode(200).body("platform", equalTo("any")).extract().jsonPath();
+        assertThat(new java.math.BigDecimal(patched.getString("rateMultiplier"))).isEqualByComparingTo("1");
+        invalid(Api.admin().body("{\"name\": null}").patch("/admin/users/" + Api.createUser()).then(), "name");
+        invalid(Api.admin().body("{\"groupId\": null}").patch("/admin/keys/" + Api.createKey().getLong("apiKey.id")).then(),
+                "groupId");
+    }
+
+    @Test
     void duplicateNamesAndEmailsAre409() {
         String name = Api.unique("dup");
         Api.createGroup(Map.of("name", name));

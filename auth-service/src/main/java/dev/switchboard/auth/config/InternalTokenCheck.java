@@ -4,7 +4,6 @@ import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 
 /** In production the internal endpoint must be guarded: refuse to start without a service token. */
 @ApplicationScoped
@@ -12,8 +11,11 @@ public class InternalTokenCheck {
 
     static final int MIN_LENGTH = 16;
 
-    @Inject
-    AuthConfig config;
+    private final AuthConfig config;
+
+    public InternalTokenCheck(AuthConfig config) {
+        this.config = config;
+    }
 
     void check(@Observes StartupEvent event) {
         if (LaunchMode.current() != LaunchMode.NORMAL) {

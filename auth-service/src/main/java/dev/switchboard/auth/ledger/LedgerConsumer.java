@@ -13,7 +13,6 @@ import io.quarkus.redis.datasource.stream.ClaimedMessages;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import dev.switchboard.auth.repository.LedgerRepository;
 import java.util.ArrayList;
@@ -46,23 +45,27 @@ public class LedgerConsumer {
     private static final int MAX_CLAIM_ROUNDS = 20;
     private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(10);
 
-    @Inject
-    UsageStreamStore stream;
-    @Inject
-    LedgerService ledger;
-    @Inject
-    UserService users;
-    @Inject
-    ObjectMapper mapper;
-    @Inject
-    AuthConfig config;
-    @Inject
-    MeterRegistry registry;
+    private final UsageStreamStore stream;
+    private final LedgerService ledger;
+    private final UserService users;
+    private final ObjectMapper mapper;
+    private final AuthConfig config;
+    private final MeterRegistry registry;
 
     private volatile boolean running;
     private Thread worker;
     private ExecutorService redisSide;
     private String consumerName;
+
+    public LedgerConsumer(UsageStreamStore stream, LedgerService ledger, UserService users, ObjectMapper mapper,
+            AuthConfig config, MeterRegistry registry) {
+        this.stream = stream;
+        this.ledger = ledger;
+        this.users = users;
+        this.mapper = mapper;
+        this.config = config;
+        this.registry = registry;
+    }
 
     void start(@Observes StartupEvent event) {
         consumerName = config.ledger().consumerName().filter(s -> !s.isBlank())

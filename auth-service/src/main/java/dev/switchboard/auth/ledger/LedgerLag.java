@@ -8,7 +8,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
@@ -28,12 +27,15 @@ public class LedgerLag {
 
     private static final Logger LOG = Logger.getLogger(LedgerLag.class);
 
-    @Inject
-    UsageStreamStore stream;
-    @Inject
-    AuthConfig config;
-    @Inject
-    MeterRegistry registry;
+    private final UsageStreamStore stream;
+    private final AuthConfig config;
+    private final MeterRegistry registry;
+
+    public LedgerLag(UsageStreamStore stream, AuthConfig config, MeterRegistry registry) {
+        this.stream = stream;
+        this.config = config;
+        this.registry = registry;
+    }
 
     private volatile double value = Double.NaN;
     private ScheduledExecutorService sampler;

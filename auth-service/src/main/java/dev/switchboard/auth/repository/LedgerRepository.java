@@ -2,7 +2,6 @@ package dev.switchboard.auth.repository;
 
 import dev.switchboard.contracts.events.UsageEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.math.BigDecimal;
 import java.sql.Array;
@@ -27,8 +26,11 @@ import org.hibernate.Session;
 @ApplicationScoped
 public class LedgerRepository {
 
-    @Inject
-    EntityManager em;
+    private final EntityManager em;
+
+    public LedgerRepository(EntityManager em) {
+        this.em = em;
+    }
 
     /** One message to settle: its ledger key and its event. */
     public record Row(String usageId, UsageEvent event) {

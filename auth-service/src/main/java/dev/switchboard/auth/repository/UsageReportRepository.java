@@ -1,7 +1,6 @@
 package dev.switchboard.auth.repository;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -20,8 +19,11 @@ public class UsageReportRepository {
             "model", "COALESCE(requested_model, '')",
             "day", "TO_CHAR(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD')");
 
-    @Inject
-    EntityManager em;
+    private final EntityManager em;
+
+    public UsageReportRepository(EntityManager em) {
+        this.em = em;
+    }
 
     public record Row(String key, long requests, long promptTokens, long completionTokens, BigDecimal costUsd) {
     }

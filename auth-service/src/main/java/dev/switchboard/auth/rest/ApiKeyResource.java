@@ -2,12 +2,16 @@ package dev.switchboard.auth.rest;
 
 import dev.switchboard.admin.Roles;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.auth.request.ApiKeyCreateRequest;
+import dev.switchboard.auth.request.ApiKeyUpdateRequest;
 import dev.switchboard.auth.service.ApiKeyService;
 import dev.switchboard.auth.service.ApiKeyView;
 import dev.switchboard.auth.service.CreatedKey;
 import dev.switchboard.auth.service.Page;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -22,6 +26,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -65,7 +72,7 @@ public class ApiKeyResource {
     @APIResponse(responseCode = "201", description = "Created; body has key (the secret), apiKey, and warning when Redis could not be updated")
     @APIResponse(responseCode = "400", description = "Body is not JSON")
     @APIResponse(responseCode = "422", description = "Invalid fields (CIDR, unknown user or group, ...), listed in errors")
-    public Response create(JsonNode body) {
+    public Response create(@NotNull @Valid ApiKeyCreateRequest body) {
         CreatedKey created = keys.create(body);
         return Response.created(URI.create("/admin/keys/" + created.apiKey().id())).entity(created).build();
     }
@@ -80,7 +87,8 @@ public class ApiKeyResource {
     @APIResponse(responseCode = "404", description = "No such key")
     @APIResponse(responseCode = "422", description = "Invalid fields, listed in errors")
     @APIResponse(responseCode = "503", description = "Saved, but Redis could not be updated; run /admin/snapshots/rebuild")
-    public ApiKeyView patch(@PathParam("id") long id, JsonNode body) {
+    public ApiKeyView patch(@PathParam("id") long id,
+            @RequestBody(content = @Content(schema = @Schema(implementation = ApiKeyUpdateRequest.class))) JsonNode body) {
         return keys.patch(id, body);
     }
 

@@ -2,11 +2,14 @@ package dev.switchboard.auth.rest;
 
 import dev.switchboard.admin.Roles;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.auth.request.UserRequest;
 import dev.switchboard.auth.service.Page;
 import dev.switchboard.auth.service.UserService;
 import dev.switchboard.auth.service.UserView;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -21,6 +24,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -64,7 +70,7 @@ public class UserResource {
     @APIResponse(responseCode = "400", description = "Body is not JSON")
     @APIResponse(responseCode = "409", description = "Email already used")
     @APIResponse(responseCode = "422", description = "Invalid fields, listed in errors")
-    public Response create(JsonNode body) {
+    public Response create(@NotNull @Valid UserRequest body) {
         UserView created = users.create(body);
         return Response.created(URI.create("/admin/users/" + created.id())).entity(created).build();
     }
@@ -80,7 +86,8 @@ public class UserResource {
     @APIResponse(responseCode = "409", description = "Email already used")
     @APIResponse(responseCode = "422", description = "Invalid fields, listed in errors")
     @APIResponse(responseCode = "503", description = "Saved, but Redis could not be updated; run /admin/snapshots/rebuild")
-    public UserView patch(@PathParam("id") long id, JsonNode body) {
+    public UserView patch(@PathParam("id") long id,
+            @RequestBody(content = @Content(schema = @Schema(implementation = UserRequest.class))) JsonNode body) {
         return users.patch(id, body);
     }
 

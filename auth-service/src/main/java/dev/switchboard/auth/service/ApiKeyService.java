@@ -1,22 +1,27 @@
 package dev.switchboard.auth.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.admin.FieldError;
+import dev.switchboard.admin.MergePatch;
 import dev.switchboard.auth.repository.ApiKeyEntity;
 import dev.switchboard.auth.repository.ApiKeyRepository;
 import dev.switchboard.auth.repository.GroupRepository;
 import dev.switchboard.auth.repository.UserRepository;
 import dev.switchboard.auth.repository.VersionRepository;
+import dev.switchboard.auth.request.ApiKeyCreateRequest;
+import dev.switchboard.auth.request.ApiKeyUpdateRequest;
+import dev.switchboard.auth.request.CidrList;
+import dev.switchboard.auth.request.WholeNumber;
 import dev.switchboard.contracts.auth.ApiKeySnapshot;
 import dev.switchboard.contracts.events.AuthEvent;
-import dev.switchboard.contracts.net.Cidr;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,23 +32,25 @@ import org.jboss.logging.Logger;
 public class ApiKeyService {
 
     private static final Logger LOG = Logger.getLogger(ApiKeyService.class);
-    static final Set<String> CREATE_FIELDS = Set.of("name", "userId", "groupId", "expiresAt", "ipAllow", "ipDeny", "rpmLimit");
-    static final Set<String> PATCH_FIELDS = Set.of("name", "groupId", "expiresAt", "ipAllow", "ipDeny", "rpmLimit",
-            "status", "userId");
-    static final int MAX_CIDRS = 100;
 
-    @Inject
-    ApiKeyRepository keys;
-    @Inject
-    UserRepository users;
-    @Inject
-    GroupRepository groups;
-    @Inject
-    VersionRepository versions;
-    @Inject
-    SnapshotService snapshots;
-    @Inject
-    JsonColumns json;
+    private final ApiKeyRepository keys;
+    private final UserRepository users;
+    private final GroupRepository groups;
+    private final VersionRepository versions;
+    private final SnapshotService snapshots;
+    private final JsonColumns json;
+    private final MergePatch mergePatch;
+
+    public ApiKeyService(ApiKeyRepository keys, UserRepository users, GroupRepository groups, VersionRepository versions,
+            SnapshotService snapshots, JsonColumns json, MergePatch mergePatch) {
+        this.keys = keys;
+        this.users = users;
+        this.groups = groups;
+        this.versions = versions;
+        this.snapshots = snapshots;
+        this.json = json;
+        this.mergePatch = mergePatch;
+    }
 
     public Page<ApiKeyView> list(int page, int size, Long userId, Long groupId) {
         return Page.read(page, size, () -> {
@@ -62,16 +69,16 @@ public class ApiKeyService {
         return QuarkusTransaction.requiringNew().call(() -> view(find(id)));
     }
 
-    public CreatedKey create(JsonNode body) {
-        Fields f = new Fields(body, CREATE_FIELDS);
-        f.requireAll("name", "userId", "groupId");
+    public CreatedKey create(ApiKeyCreateRequest request) {
         ApiKeyEntity k = new ApiKeyEntity();
         k.status = ApiKeySnapshot.ACTIVE;
-        k.ipAllowJson = "[]";
-        k.ipDenyJson = "[]";
-        f.id("userId", false, v -> k.userId = v);
-        apply(f, k);
-        f.throwIfInvalid();
+        k.name = request.name();
+        k.userId = request.userId();
+        k.groupId = request.groupId();
+        k.expiresAt = request.expiresAt();
+        k.ipAllowJson = json.write(CidrList.Check.canonical(request.ipAllow()));
+        k.ipDenyJson = json.write(CidrList.Check.canonical(request.ipDeny()));
+        k.rpmLimit = WholeNumber.toInt(request.rpmLimit());
         String secret = KeySecrets.generate();
         ApiKeyView view = QuarkusTransaction.requiringNew().call(() -> {
             checkReferences(k, true, true);
@@ -88,19 +95,26 @@ public class ApiKeyService {
         return new CreatedKey(secret, view, warning);
     }
 
+    /**
+     * Applies a JSON merge patch to the key as it is in this transaction and writes only the fields the patch names.
+     * The status and the user are refused with the way to change them.
+     */
     public ApiKeyView patch(long id, JsonNode body) {
-        Fields f = new Fields(body, PATCH_FIELDS);
-        if (f.has("status")) {
-            f.error("status", "is changed only through /enable, /disable, /revoke or /rotate");
+        List<FieldError> refused = new ArrayList<>();
+        if (MergePatch.touches(body, "status")) {
+            refused.add(new FieldError("status", "is changed only through /enable, /disable, /revoke or /rotate"));
         }
-        if (f.has("userId")) {
-            f.error("userId", "cannot change; create a key for the other user instead");
+        if (MergePatch.touches(body, "userId")) {
+            refused.add(new FieldError("userId", "cannot change; create a key for the other user instead"));
+        }
+        if (!refused.isEmpty()) {
+            throw ProblemException.invalid(refused);
         }
         ApiKeyView view = Writes.call("api key", id, () -> {
             ApiKeyEntity k = find(id);
-            apply(f, k);
-            f.throwIfInvalid();
-            checkReferences(k, false, f.has("groupId"));
+            ApiKeyUpdateRequest next = mergePatch.apply(request(k), body, ApiKeyUpdateRequest.class);
+            write(body, next, k);
+            checkReferences(k, false, MergePatch.touches(body, "groupId"));
             k.version = versions.next();
             keys.flush();
             return view(k);
@@ -212,18 +226,30 @@ public class ApiKeyService {
         }
     }
 
-    private void apply(Fields f, ApiKeyEntity k) {
-        f.string("name", 200, v -> k.name = v);
-        f.id("groupId", false, v -> k.groupId = v);
-        f.instant("expiresAt", v -> k.expiresAt = v);
-        f.stringList("ipAllow", MAX_CIDRS, ApiKeyService::cidr, v -> k.ipAllowJson = json.write(v));
-        f.stringList("ipDeny", MAX_CIDRS, ApiKeyService::cidr, v -> k.ipDenyJson = json.write(v));
-        f.count("rpmLimit", v -> k.rpmLimit = v);
+    private ApiKeyUpdateRequest request(ApiKeyEntity k) {
+        return new ApiKeyUpdateRequest(k.name, k.groupId, k.expiresAt, json.list(k.ipAllowJson), json.list(k.ipDenyJson),
+                k.rpmLimit == null ? null : k.rpmLimit.longValue(), Map.of());
     }
 
-    /** The block in the canonical form the relay reads ({@link Cidr#toString()}). */
-    private static String cidr(String text) {
-        return Cidr.parse(text).toString();
+    private void write(JsonNode patch, ApiKeyUpdateRequest next, ApiKeyEntity k) {
+        if (MergePatch.touches(patch, "name")) {
+            k.name = next.name();
+        }
+        if (MergePatch.touches(patch, "groupId")) {
+            k.groupId = next.groupId();
+        }
+        if (MergePatch.touches(patch, "expiresAt")) {
+            k.expiresAt = next.expiresAt();
+        }
+        if (MergePatch.touches(patch, "ipAllow")) {
+            k.ipAllowJson = json.write(CidrList.Check.canonical(next.ipAllow()));
+        }
+        if (MergePatch.touches(patch, "ipDeny")) {
+            k.ipDenyJson = json.write(CidrList.Check.canonical(next.ipDeny()));
+        }
+        if (MergePatch.touches(patch, "rpmLimit")) {
+            k.rpmLimit = WholeNumber.toInt(next.rpmLimit());
+        }
     }
 
     ApiKeyView view(ApiKeyEntity k) {

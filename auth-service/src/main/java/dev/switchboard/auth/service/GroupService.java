@@ -1,18 +1,16 @@
 package dev.switchboard.auth.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.admin.MergePatch;
 import dev.switchboard.auth.repository.ApiKeyRepository;
 import dev.switchboard.auth.repository.GroupEntity;
 import dev.switchboard.auth.repository.GroupRepository;
 import dev.switchboard.auth.repository.VersionRepository;
-import dev.switchboard.contracts.auth.GroupSnapshot;
+import dev.switchboard.auth.request.GroupRequest;
 import dev.switchboard.contracts.events.AuthEvent;
-import dev.switchboard.contracts.pattern.ModelPattern;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,23 +28,23 @@ import org.jboss.logging.Logger;
 public class GroupService {
 
     private static final Logger LOG = Logger.getLogger(GroupService.class);
-    static final Set<String> FIELDS = Set.of("name", "platform", "status", "subscriptionType", "rateMultiplier",
-            "dailyLimitUsd", "weeklyLimitUsd", "monthlyLimitUsd", "allowedModels", "fallbackGroupId", "modelRouting",
-            "modelRoutingEnabled");
-    static final Set<String> PLATFORMS = Set.of("openai", "anthropic", "any");
-    static final Set<String> STATUSES = Set.of("active", "disabled");
-    static final int MAX_PATTERNS = 200;
 
-    @Inject
-    GroupRepository groups;
-    @Inject
-    ApiKeyRepository keys;
-    @Inject
-    VersionRepository versions;
-    @Inject
-    SnapshotService snapshots;
-    @Inject
-    JsonColumns json;
+    private final GroupRepository groups;
+    private final ApiKeyRepository keys;
+    private final VersionRepository versions;
+    private final SnapshotService snapshots;
+    private final JsonColumns json;
+    private final MergePatch mergePatch;
+
+    public GroupService(GroupRepository groups, ApiKeyRepository keys, VersionRepository versions, SnapshotService snapshots,
+            JsonColumns json, MergePatch mergePatch) {
+        this.groups = groups;
+        this.keys = keys;
+        this.versions = versions;
+        this.snapshots = snapshots;
+        this.json = json;
+        this.mergePatch = mergePatch;
+    }
 
     public Page<GroupView> list(int page, int size) {
         return Page.read(page, size, () -> groups.findAll(Sort.by("id")), this::view);
@@ -56,18 +54,20 @@ public class GroupService {
         return QuarkusTransaction.requiringNew().call(() -> view(find(id)));
     }
 
-    public GroupView create(JsonNode body) {
-        Fields f = new Fields(body, FIELDS);
-        f.requireAll("name");
+    public GroupView create(GroupRequest request) {
         GroupEntity g = new GroupEntity();
-        g.platform = "any";
-        g.status = "active";
-        g.subscriptionType = "standard";
-        g.rateMultiplier = BigDecimal.ONE;
-        g.allowedModelsJson = "[]";
-        g.modelRoutingJson = "{}";
-        apply(f, g);
-        f.throwIfInvalid();
+        g.name = request.name();
+        g.platform = request.platform();
+        g.status = request.status();
+        g.subscriptionType = request.subscriptionType();
+        g.rateMultiplier = request.rateMultiplier();
+        g.dailyLimitUsd = request.dailyLimitUsd();
+        g.weeklyLimitUsd = request.weeklyLimitUsd();
+        g.monthlyLimitUsd = request.monthlyLimitUsd();
+        g.allowedModelsJson = json.write(request.allowedModels().stream().distinct().toList());
+        g.fallbackGroupId = request.fallbackGroupId();
+        g.modelRoutingJson = json.write(request.modelRouting());
+        g.modelRoutingEnabled = request.modelRoutingEnabled();
         GroupView view = QuarkusTransaction.requiringNew().call(() -> {
             ensureNameFree(g.name, null);
             checkFallback(null, g.fallbackGroupId);
@@ -81,18 +81,21 @@ public class GroupService {
         return view;
     }
 
+    /**
+     * Applies a JSON merge patch to the group as it is in this transaction and writes only the fields the patch
+     * names. A routing map merges pattern by pattern (a pattern set to null is removed), as RFC 7386 merges objects.
+     */
     public GroupView patch(long id, JsonNode body) {
-        Fields f = new Fields(body, FIELDS);
         Result r = Writes.call("group", id, () -> {
             GroupEntity g = find(id);
-            apply(f, g);
-            f.throwIfInvalid();
-            if (f.has("name")) {
-                ensureNameFree(g.name, g.id);
+            GroupRequest next = mergePatch.apply(request(g), body, GroupRequest.class);
+            if (MergePatch.touches(body, "name")) {
+                ensureNameFree(next.name(), g.id);
             }
-            if (f.has("fallbackGroupId")) {
-                checkFallback(g.id, g.fallbackGroupId);
+            if (MergePatch.touches(body, "fallbackGroupId")) {
+                checkFallback(g.id, next.fallbackGroupId());
             }
+            write(body, next, g);
             g.version = versions.next();
             groups.flush();
             return new Result(view(g), keys.idsByGroups(groupsReaching(id)));
@@ -173,37 +176,49 @@ public class GroupService {
         });
     }
 
-    private void apply(Fields f, GroupEntity g) {
-        f.string("name", 200, v -> g.name = v);
-        f.oneOf("platform", PLATFORMS, v -> g.platform = v);
-        f.oneOf("status", STATUSES, v -> g.status = v);
-        f.string("subscriptionType", 64, v -> g.subscriptionType = v);
-        f.decimal("rateMultiplier", false, true, 6, 6, v -> g.rateMultiplier = v); // NUMERIC(12, 6)
-        f.money("dailyLimitUsd", true, v -> g.dailyLimitUsd = v);
-        f.money("weeklyLimitUsd", true, v -> g.weeklyLimitUsd = v);
-        f.money("monthlyLimitUsd", true, v -> g.monthlyLimitUsd = v);
-        f.stringList("allowedModels", MAX_PATTERNS, GroupService::pattern, v -> g.allowedModelsJson = json.write(v));
-        f.id("fallbackGroupId", true, v -> g.fallbackGroupId = v);
-        f.routingMap("modelRouting", MAX_PATTERNS, GroupService::pattern, GroupService::target,
-                v -> g.modelRoutingJson = json.write(v));
-        f.bool("modelRoutingEnabled", v -> g.modelRoutingEnabled = v);
+    private GroupRequest request(GroupEntity g) {
+        return new GroupRequest(g.name, g.platform, g.status, g.subscriptionType, g.rateMultiplier, g.dailyLimitUsd,
+                g.weeklyLimitUsd, g.monthlyLimitUsd, json.list(g.allowedModelsJson), g.fallbackGroupId,
+                json.routing(g.modelRoutingJson), g.modelRoutingEnabled, Map.of());
     }
 
-    /** The contracts matcher decides what a valid pattern is. */
-    static String pattern(String p) {
-        ModelPattern.validate(p);
-        return p;
-    }
-
-    /** A cluster, pool or model name, or {@code provider:<provider name>}. */
-    static String target(String t) {
-        if (t.isBlank() || t.length() > 200 || t.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException("must be a cluster, pool or model name, or provider:<name>, without spaces");
+    private void write(JsonNode patch, GroupRequest next, GroupEntity g) {
+        if (MergePatch.touches(patch, "name")) {
+            g.name = next.name();
         }
-        if (t.startsWith(GroupSnapshot.PROVIDER_TARGET_PREFIX) && t.length() == GroupSnapshot.PROVIDER_TARGET_PREFIX.length()) {
-            throw new IllegalArgumentException("provider: must be followed by a provider name");
+        if (MergePatch.touches(patch, "platform")) {
+            g.platform = next.platform();
         }
-        return t;
+        if (MergePatch.touches(patch, "status")) {
+            g.status = next.status();
+        }
+        if (MergePatch.touches(patch, "subscriptionType")) {
+            g.subscriptionType = next.subscriptionType();
+        }
+        if (MergePatch.touches(patch, "rateMultiplier")) {
+            g.rateMultiplier = next.rateMultiplier();
+        }
+        if (MergePatch.touches(patch, "dailyLimitUsd")) {
+            g.dailyLimitUsd = next.dailyLimitUsd();
+        }
+        if (MergePatch.touches(patch, "weeklyLimitUsd")) {
+            g.weeklyLimitUsd = next.weeklyLimitUsd();
+        }
+        if (MergePatch.touches(patch, "monthlyLimitUsd")) {
+            g.monthlyLimitUsd = next.monthlyLimitUsd();
+        }
+        if (MergePatch.touches(patch, "allowedModels")) {
+            g.allowedModelsJson = json.write(next.allowedModels().stream().distinct().toList());
+        }
+        if (MergePatch.touches(patch, "fallbackGroupId")) {
+            g.fallbackGroupId = next.fallbackGroupId();
+        }
+        if (MergePatch.touches(patch, "modelRouting")) {
+            g.modelRoutingJson = json.write(next.modelRouting());
+        }
+        if (MergePatch.touches(patch, "modelRoutingEnabled")) {
+            g.modelRoutingEnabled = next.modelRoutingEnabled();
+        }
     }
 
     GroupView view(GroupEntity g) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +17,11 @@ public class JsonColumns {
     private static final TypeReference<LinkedHashMap<String, List<String>>> ROUTING = new TypeReference<>() {
     };
 
-    @Inject
-    ObjectMapper mapper;
+    private final ObjectMapper mapper;
+
+    public JsonColumns(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
 
     public String write(Object value) {
         try {

@@ -5,7 +5,6 @@ import dev.switchboard.auth.repository.LedgerRepository.Inserted;
 import dev.switchboard.auth.repository.LedgerRepository.Row;
 import dev.switchboard.contracts.events.UsageEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -35,8 +34,11 @@ public class LedgerService {
     public record Settled(Set<String> inserted, Set<Long> debitedUsers) {
     }
 
-    @Inject
-    LedgerRepository ledger;
+    private final LedgerRepository ledger;
+
+    public LedgerService(LedgerRepository ledger) {
+        this.ledger = ledger;
+    }
 
     @Transactional
     public Outcome record(String usageId, UsageEvent e) {

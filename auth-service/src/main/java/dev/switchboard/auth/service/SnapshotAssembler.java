@@ -6,12 +6,12 @@ import dev.switchboard.auth.repository.GroupEntity;
 import dev.switchboard.auth.repository.GroupRepository;
 import dev.switchboard.auth.repository.UserEntity;
 import dev.switchboard.auth.repository.UserRepository;
+import dev.switchboard.auth.repository.VersionRepository;
 import dev.switchboard.contracts.Schema;
 import dev.switchboard.contracts.auth.ApiKeySnapshot;
 import dev.switchboard.contracts.auth.GroupSnapshot;
 import dev.switchboard.contracts.auth.UserSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,16 +26,20 @@ import java.util.Set;
 @ApplicationScoped
 public class SnapshotAssembler {
 
-    @Inject
-    ApiKeyRepository keys;
-    @Inject
-    UserRepository users;
-    @Inject
-    GroupRepository groups;
-    @Inject
-    JsonColumns json;
-    @Inject
-    dev.switchboard.auth.repository.VersionRepository versions;
+    private final ApiKeyRepository keys;
+    private final UserRepository users;
+    private final GroupRepository groups;
+    private final JsonColumns json;
+    private final VersionRepository versions;
+
+    public SnapshotAssembler(ApiKeyRepository keys, UserRepository users, GroupRepository groups, JsonColumns json,
+            VersionRepository versions) {
+        this.keys = keys;
+        this.users = users;
+        this.groups = groups;
+        this.json = json;
+        this.versions = versions;
+    }
 
     /** A built snapshot together with the hash it is stored under. */
     public record Built(String keyHash, ApiKeySnapshot snapshot) {

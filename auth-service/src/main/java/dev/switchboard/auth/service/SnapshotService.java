@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,22 +30,22 @@ public class SnapshotService {
     /** Bound on one pipelined rewrite (the data source's own default timeout). */
     private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(10);
 
-    @Inject
-    SnapshotAssembler assembler;
-    @Inject
-    AuthCacheStore store;
-    @Inject
-    ApiKeyRepository keys;
-    @Inject
-    AuthConfig config;
+    private final SnapshotAssembler assembler;
+    private final AuthCacheStore store;
+    private final ApiKeyRepository keys;
+    private final AuthConfig config;
 
     private final Counter redisHits;
     private final Counter dbFound;
     private final Counter dbNotFound;
     private final Counter malformed;
 
-    @Inject
-    public SnapshotService(MeterRegistry registry) {
+    public SnapshotService(SnapshotAssembler assembler, AuthCacheStore store, ApiKeyRepository keys, AuthConfig config,
+            MeterRegistry registry) {
+        this.assembler = assembler;
+        this.store = store;
+        this.keys = keys;
+        this.config = config;
         String name = "switchboard.auth.snapshot.lookups";
         redisHits = Counter.builder(name).tag("source", "redis").tag("result", "hit")
                 .description("Internal snapshot lookups by where they were answered").register(registry);

@@ -5,7 +5,6 @@ import dev.switchboard.auth.repository.UsageReportRepository;
 import dev.switchboard.auth.repository.UsageReportRepository.Row;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +18,11 @@ import java.util.List;
 @ApplicationScoped
 public class UsageService {
 
-    @Inject
-    UsageReportRepository reports;
+    private final UsageReportRepository reports;
+
+    public UsageService(UsageReportRepository reports) {
+        this.reports = reports;
+    }
 
     public record Totals(long requests, long promptTokens, long completionTokens, BigDecimal costUsd) {
     }

@@ -1,19 +1,20 @@
 package dev.switchboard.auth.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.admin.MergePatch;
 import dev.switchboard.auth.repository.ApiKeyRepository;
 import dev.switchboard.auth.repository.UserEntity;
 import dev.switchboard.auth.repository.UserRepository;
 import dev.switchboard.auth.repository.VersionRepository;
+import dev.switchboard.auth.request.UserRequest;
+import dev.switchboard.auth.request.WholeNumber;
 import dev.switchboard.contracts.events.AuthEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /** Users: CRUD with merge-patch semantics; every change reaches the snapshots of the user's keys. */
@@ -21,18 +22,21 @@ import org.jboss.logging.Logger;
 public class UserService {
 
     private static final Logger LOG = Logger.getLogger(UserService.class);
-    static final Set<String> FIELDS = Set.of("name", "email", "status", "role", "balanceUsd", "concurrency");
-    static final Set<String> STATUSES = Set.of(UserEntity.ACTIVE, UserEntity.DISABLED);
-    static final Set<String> ROLES = Set.of("user", "admin");
 
-    @Inject
-    UserRepository users;
-    @Inject
-    ApiKeyRepository keys;
-    @Inject
-    VersionRepository versions;
-    @Inject
-    SnapshotService snapshots;
+    private final UserRepository users;
+    private final ApiKeyRepository keys;
+    private final VersionRepository versions;
+    private final SnapshotService snapshots;
+    private final MergePatch mergePatch;
+
+    public UserService(UserRepository users, ApiKeyRepository keys, VersionRepository versions, SnapshotService snapshots,
+            MergePatch mergePatch) {
+        this.users = users;
+        this.keys = keys;
+        this.versions = versions;
+        this.snapshots = snapshots;
+        this.mergePatch = mergePatch;
+    }
 
     public Page<UserView> list(int page, int size) {
         return Page.read(page, size, () -> users.findAll(Sort.by("id")), UserView::of);
@@ -42,14 +46,14 @@ public class UserService {
         return QuarkusTransaction.requiringNew().call(() -> UserView.of(find(id)));
     }
 
-    public UserView create(JsonNode body) {
-        Fields f = new Fields(body, FIELDS);
-        f.requireAll("name", "email");
+    public UserView create(UserRequest request) {
         UserEntity u = new UserEntity();
-        u.status = UserEntity.ACTIVE;
-        u.role = "user";
-        apply(f, u);
-        f.throwIfInvalid();
+        u.name = request.name();
+        u.email = request.email();
+        u.status = request.status();
+        u.role = request.role();
+        u.balanceUsd = request.balanceUsd();
+        u.concurrency = WholeNumber.toInt(request.concurrency());
         UserView view = QuarkusTransaction.requiringNew().call(() -> {
             ensureEmailFree(u.email, null);
             u.version = versions.next();
@@ -62,15 +66,19 @@ public class UserService {
         return view;
     }
 
+    /**
+     * Applies a JSON merge patch to the user as it is in this transaction and writes only the fields the patch
+     * names ({@code @DynamicUpdate}): a PATCH that does not name the balance never writes back the balance it read
+     * while the ledger debits it.
+     */
     public UserView patch(long id, JsonNode body) {
-        Fields f = new Fields(body, FIELDS);
         Result r = Writes.call("user", id, () -> {
             UserEntity u = find(id);
-            apply(f, u);
-            f.throwIfInvalid();
-            if (f.has("email")) {
-                ensureEmailFree(u.email, u.id);
+            UserRequest next = mergePatch.apply(request(u), body, UserRequest.class);
+            if (MergePatch.touches(body, "email")) {
+                ensureEmailFree(next.email(), u.id);
             }
+            write(body, next, u);
             u.version = versions.next();
             users.flush();
             return new Result(UserView.of(u), keys.idsByUser(id));
@@ -120,19 +128,29 @@ public class UserService {
         });
     }
 
-    private static void apply(Fields f, UserEntity u) {
-        f.string("name", 200, v -> u.name = v);
-        f.string("email", 320, v -> {
-            if (!v.matches("[^@\\s]+@[^@\\s]+")) {
-                f.error("email", "must be an email address");
-            } else {
-                u.email = v.toLowerCase(Locale.ROOT);
-            }
-        });
-        f.oneOf("status", STATUSES, v -> u.status = v);
-        f.oneOf("role", ROLES, v -> u.role = v);
-        // A balance may go below zero through usage, but an operator never sets a negative one.
-        f.money("balanceUsd", true, v -> u.balanceUsd = v);
-        f.count("concurrency", v -> u.concurrency = v);
+    private static UserRequest request(UserEntity u) {
+        return new UserRequest(u.name, u.email, u.status, u.role, u.balanceUsd,
+                u.concurrency == null ? null : u.concurrency.longValue(), Map.of());
+    }
+
+    private static void write(JsonNode patch, UserRequest next, UserEntity u) {
+        if (MergePatch.touches(patch, "name")) {
+            u.name = next.name();
+        }
+        if (MergePatch.touches(patch, "email")) {
+            u.email = next.email();
+        }
+        if (MergePatch.touches(patch, "status")) {
+            u.status = next.status();
+        }
+        if (MergePatch.touches(patch, "role")) {
+            u.role = next.role();
+        }
+        if (MergePatch.touches(patch, "balanceUsd")) {
+            u.balanceUsd = next.balanceUsd();
+        }
+        if (MergePatch.touches(patch, "concurrency")) {
+            u.concurrency = WholeNumber.toInt(next.concurrency());
+        }
     }
 }

@@ -10,7 +10,6 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,11 +44,14 @@ public class AuthCacheStore {
             return 1
             """;
 
-    @Inject
-    RedisDataSource redis;
+    private final RedisDataSource redis;
 
-    @Inject
-    ObjectMapper mapper;
+    private final ObjectMapper mapper;
+
+    public AuthCacheStore(RedisDataSource redis, ObjectMapper mapper) {
+        this.redis = redis;
+        this.mapper = mapper;
+    }
 
     public Optional<AuthCacheEntry> get(String sha256Hex) {
         String json = redis.value(String.class).get(RedisKeys.authKey(sha256Hex));

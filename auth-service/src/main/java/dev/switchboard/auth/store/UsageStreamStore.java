@@ -12,7 +12,6 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +22,11 @@ import java.util.OptionalLong;
 @ApplicationScoped
 public class UsageStreamStore {
 
-    @Inject
-    RedisDataSource redis;
+    private final RedisDataSource redis;
+
+    public UsageStreamStore(RedisDataSource redis) {
+        this.redis = redis;
+    }
 
     private StreamCommands<String, String, String> stream() {
         return redis.stream(String.class);

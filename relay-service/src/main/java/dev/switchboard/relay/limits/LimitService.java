@@ -7,6 +7,7 @@ import dev.switchboard.contracts.auth.UserSnapshot;
 import dev.switchboard.relay.store.LimitStore.GroupBudget;
 import dev.switchboard.relay.store.LimitStore;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -75,6 +76,10 @@ public class LimitService {
     private final Vertx vertx;
     private final long refreshTimer;
     private final long releaseTimer;
+    private final long sweepTimer;
+    private final Allowances allowances;
+    private final Counter localAdmissions;
+    private final Counter redisAdmissions;
     /** Released leases waiting for the next release pipeline (only with a Vert.x timer to flush them). */
     private final java.util.concurrent.ConcurrentLinkedQueue<HeldLease> releases = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -95,6 +100,16 @@ public class LimitService {
         this.refreshTimer = vertx == null ? -1
                 : vertx.setPeriodic(Math.max(100, config.leaseRefreshInterval().toMillis()), id -> refreshLeases());
         this.releaseTimer = vertx == null ? -1 : vertx.setPeriodic(RELEASE_EVERY_MS, id -> flushReleases());
+        this.allowances = new Allowances(store, config, clock, REPLICA);
+        this.sweepTimer = vertx == null || !allowances.enabled() ? -1
+                : vertx.setPeriodic(Math.max(100, config.allowanceTtl().toMillis() / 2), id -> allowances.sweep());
+        this.localAdmissions = Counter.builder("switchboard.limit.admissions").tag("path", "local")
+                .description("Admissions of limited keys, by where they were decided").register(registry);
+        this.redisAdmissions = Counter.builder("switchboard.limit.admissions").tag("path", "redis")
+                .description("Admissions of limited keys, by where they were decided").register(registry);
+        FunctionCounter.builder("switchboard.limit.redis.round.trips", store,
+                LimitStore::admissionRoundTrips)
+                .description("Redis round trips of admission: per-request scripts, block grants and returns").register(registry);
     }
 
     private volatile dev.switchboard.relay.store.RedisStatus redisStatus;
@@ -117,6 +132,10 @@ public class LimitService {
             vertx.cancelTimer(refreshTimer);
             vertx.cancelTimer(releaseTimer);
         }
+        if (sweepTimer >= 0) {
+            vertx.cancelTimer(sweepTimer);
+        }
+        allowances.retireAll();
         flushReleases();
     }
 
@@ -162,6 +181,13 @@ public class LimitService {
         if (rpm == null && concurrency == null && balance == null && !spendLimited) {
             return Uni.createFrom().item(Admission.allow(group, Lease.NONE));
         }
+        if (allowances.enabled()) {
+            Admission local = allowances.tryLocal(key, estimateMicros, this::holdBlockLease);
+            if (local != null) {
+                localAdmissions.increment();
+                return Uni.createFrom().item(local);
+            }
+        }
         long now = clock.getAsLong();
         if (now < skipRedisUntilMs) {
             return Uni.createFrom().item(degraded(key, now));
@@ -186,6 +212,7 @@ public class LimitService {
         LimitStore.Reserve reserve = estimateMicros > 0 && (balance != null || spendLimited)
                 ? new LimitStore.Reserve(estimateMicros, config.reservationTtl().toMillis(), token + ":" + estimateMicros)
                 : LimitStore.Reserve.NONE;
+        redisAdmissions.increment();
         return Uni.createFrom().deferred(() -> {
             Pending p = new Pending(key, chain, at, windowMs, concurrency == null ? null : leaseId, reserve);
             p.start(store.admit(key.apiKeyId(), userId, now, token, rpm, windowMs, leaseId, concurrency,
@@ -345,6 +372,11 @@ public class LimitService {
         return config.reserveOutputTokens();
     }
 
+    /** Admissions taken from blocks of local allowances since start (diagnostics, tests). */
+    public long localAdmissions() {
+        return (long) localAdmissions.count();
+    }
+
     /** Number of admissions decided without Redis since start (diagnostics, benchmark). */
     public long degradedDecisions() {
         return degradedDecisions.get();
@@ -447,7 +479,7 @@ public class LimitService {
         return java.util.Arrays.asList(g.dailyLimitUsd(), g.weeklyLimitUsd(), g.monthlyLimitUsd());
     }
 
-    private static GroupBudget budget(GroupSnapshot g, Instant at) {
+    static GroupBudget budget(GroupSnapshot g, Instant at) {
         List<String> keys = new ArrayList<>(3);
         List<Long> micros = new ArrayList<>(3);
         List<BigDecimal> limits = limits(g);
@@ -507,7 +539,14 @@ public class LimitService {
     }
 
     private Lease hold(long userId, String leaseId, long nowMs) {
-        HeldLease lease = new HeldLease(userId, leaseId, nowMs);
+        HeldLease lease = new HeldLease(userId, leaseId, nowMs, null);
+        held.put(leaseId, lease);
+        return lease;
+    }
+
+    /** A lease of a block of local allowances: refreshed like any, released back into its block while that lives. */
+    private Lease holdBlockLease(long userId, String leaseId, Allowances.Block block) {
+        HeldLease lease = new HeldLease(userId, leaseId, clock.getAsLong(), block);
         held.put(leaseId, lease);
         return lease;
     }
@@ -535,18 +574,23 @@ public class LimitService {
         final long userId;
         final String leaseId;
         final long createdMs;
+        final Allowances.Block block;
         final AtomicBoolean released = new AtomicBoolean();
 
-        HeldLease(long userId, String leaseId, long createdMs) {
+        HeldLease(long userId, String leaseId, long createdMs, Allowances.Block block) {
             this.userId = userId;
             this.leaseId = leaseId;
             this.createdMs = createdMs;
+            this.block = block;
         }
 
         @Override
         public void release() {
             if (released.compareAndSet(false, true)) {
                 held.remove(leaseId);
+                if (block != null && block.giveBack(leaseId)) {
+                    return; // free again in its block; the block gives it back to Redis when it retires
+                }
                 if (releaseTimer >= 0) {
                     releases.offer(this); // with the next release pipeline, within RELEASE_EVERY_MS
                     return;

@@ -39,6 +39,25 @@ public interface LimitsConfig {
     @WithDefault("4096")
     long reserveOutputTokens();
 
+    /**
+     * Requests of a block of local allowances (rpm slots, and the spend of this many requests at the first one's
+     * estimate); 0 turns local admission off, every limited request then costs one admission script.
+     */
+    @WithDefault("64")
+    int allowanceRequests();
+
+    /** Concurrency leases of a block of local allowances. */
+    @WithDefault("32")
+    int allowanceSlots();
+
+    /** Longest life of a block; what it did not use then goes back to Redis. */
+    @WithDefault("2s")
+    Duration allowanceTtl();
+
+    /** A block is granted only while every limit has room for this many blocks; nearer, admission is exact. */
+    @WithDefault("4")
+    int allowanceHeadroom();
+
     /** Retry-After sent with concurrency_limit_exceeded. */
     @WithDefault("1s")
     Duration concurrencyRetryAfter();

@@ -139,6 +139,78 @@ public class LimitStore {
             return {1, chosen, groupReserved, userReserved}
             """;
 
+    /*
+     * A block of allowances for one key, granted only when every limit is far from reached.
+     * KEYS[1] current rate bucket, KEYS[2] previous rate bucket, KEYS[3] concurrency zset, KEYS[4] unsettled-spend
+     * hash, KEYS[5] the user's reservation zset, KEYS[6] the group's reservation zset, KEYS[7..6+n] the group's
+     * spend counters.
+     * ARGV[1] now ms, ARGV[2] ms elapsed in the current rate bucket, ARGV[3] rpm limit or '-', ARGV[4] window ms,
+     * ARGV[5] block id, ARGV[6] concurrency limit or '-', ARGV[7] lease ttl ms, ARGV[8] balance micro-USD or '-',
+     * ARGV[9] requests B, ARGV[10] slots C, ARGV[11] spend S (micro-USD), ARGV[12] reservation ttl ms,
+     * ARGV[13] headroom factor F, ARGV[14] n, then n spend limits (micro-USD).
+     * Far means: each limit has room for F times the block on top of its use and what is reserved. Then B requests
+     * are counted in the rate bucket, C leases '<block id>.<i>' taken, and S reserved under '<block id>:<S>' in the
+     * user's and the group's sets. Returns {1} when granted, {0} when some limit is near.
+     */
+    static final String GRANT_SCRIPT = """
+            local now = tonumber(ARGV[1])
+            local f = tonumber(ARGV[13])
+            local b, c, s = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+            local function reserved(key)
+              redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+              local sum = 0
+              for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do
+                sum = sum + (tonumber(string.match(m, ':(%d+)$')) or 0)
+              end
+              return sum
+            end
+            local n = tonumber(ARGV[14])
+            if n > 0 then
+              local held = reserved(KEYS[6])
+              local spent = redis.call('MGET', unpack(KEYS, 7, 6 + n))
+              for p = 1, n do
+                if (tonumber(spent[p]) or 0) + held + math.max(f * s, 1) > tonumber(ARGV[14 + p]) then return {0} end
+              end
+            end
+            if ARGV[8] ~= '-' then
+              local left = tonumber(ARGV[8]) - tonumber(redis.call('HGET', KEYS[4], '_total') or '0') - reserved(KEYS[5])
+              if left < math.max(f * s, 1) then return {0} end
+            end
+            local window = tonumber(ARGV[4])
+            if ARGV[3] ~= '-' then
+              local counts = redis.call('MGET', KEYS[1], KEYS[2])
+              local used = (tonumber(counts[2]) or 0) * (1 - tonumber(ARGV[2]) / window) + (tonumber(counts[1]) or 0)
+              if used + f * b > tonumber(ARGV[3]) then return {0} end
+            end
+            local ttl = tonumber(ARGV[7])
+            if ARGV[6] ~= '-' then
+              redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+              if redis.call('ZCARD', KEYS[3]) + f * c > tonumber(ARGV[6]) then return {0} end
+            end
+            if ARGV[3] ~= '-' then
+              if redis.call('INCRBY', KEYS[1], b) == b then redis.call('PEXPIRE', KEYS[1], 2 * window) end
+            end
+            if ARGV[6] ~= '-' then
+              for i = 1, c do redis.call('ZADD', KEYS[3], now + ttl, ARGV[5] .. '.' .. i) end
+              redis.call('PEXPIRE', KEYS[3], ttl)
+            end
+            if s > 0 then
+              local rttl = tonumber(ARGV[12])
+              local member = ARGV[5] .. ':' .. s
+              if n > 0 then
+                redis.call('ZADD', KEYS[6], now + rttl, member)
+                redis.call('PEXPIRE', KEYS[6], rttl)
+              end
+              if ARGV[8] ~= '-' then
+                redis.call('ZADD', KEYS[5], now + rttl, member)
+                redis.call('PEXPIRE', KEYS[5], rttl)
+              end
+            end
+            return {1}
+            """;
+
+    private static final String GRANT_SHA = sha1(GRANT_SCRIPT);
+
     /**
      * Counter of a key's admitted requests in one rate bucket ({@code floor(epoch ms / rate-window)});
      * lives two windows. Under {@code sb:rl:key:<id>:w:}, apart from the finished-request minute counters.
@@ -181,6 +253,7 @@ public class LimitStore {
 
     private final Redis redis;
     private final AtomicLong roundTrips = new AtomicLong();
+    private final AtomicLong admissionTrips = new AtomicLong();
 
     public LimitStore(Redis redis) {
         this.redis = redis;
@@ -189,6 +262,11 @@ public class LimitStore {
     /** Number of Redis round trips this store has started (for tests and diagnostics). */
     public long roundTrips() {
         return roundTrips.get();
+    }
+
+    /** Round trips of admission alone: per-request scripts, block grants and block returns (metric). */
+    public long admissionRoundTrips() {
+        return admissionTrips.get();
     }
 
     /**
@@ -246,6 +324,84 @@ public class LimitStore {
             g.limitsMicro().forEach(l -> args.add(Long.toString(l)));
         }
         return evalsha(ADMIT_SCRIPT, ADMIT_SHA, keys, args).map(LimitStore::strings);
+    }
+
+    /**
+     * The size of a block of allowances and how far from its limits a key must be to get one.
+     *
+     * @param requests rpm slots (B)
+     * @param slots concurrency leases (C)
+     * @param spendMicros spend reserved against balance and budget (S)
+     * @param headroom every limit must have room for this many blocks (F)
+     */
+    public record BlockRequest(String blockId, int requests, int slots, long spendMicros, long reservationTtlMs,
+            int headroom) {
+    }
+
+    /**
+     * Asks for a block of allowances (see {@code GRANT_SCRIPT}) for a key's own group; true when granted.
+     *
+     * @param budget the key's group's spend limits, null when it has none
+     */
+    public Uni<Boolean> grant(long apiKeyId, long userId, long groupId, long nowMs, Integer rpmLimit, long windowMs,
+            Integer concurrencyLimit, long leaseTtlMs, Long balanceMicro, GroupBudget budget, BlockRequest block) {
+        long bucket = Math.floorDiv(nowMs, windowMs);
+        List<String> keys = new ArrayList<>();
+        keys.add(rateBucket(apiKeyId, bucket));
+        keys.add(rateBucket(apiKeyId, bucket - 1));
+        keys.add(RedisKeys.concurrency(userId));
+        keys.add(RedisKeys.userSpend(userId));
+        keys.add(RedisKeys.userReservations(userId));
+        keys.add(RedisKeys.groupReservations(groupId));
+        List<String> args = new ArrayList<>();
+        args.add(Long.toString(nowMs));
+        args.add(Long.toString(nowMs - bucket * windowMs));
+        args.add(rpmLimit == null ? "-" : rpmLimit.toString());
+        args.add(Long.toString(windowMs));
+        args.add(block.blockId());
+        args.add(concurrencyLimit == null ? "-" : concurrencyLimit.toString());
+        args.add(Long.toString(leaseTtlMs));
+        args.add(balanceMicro == null ? "-" : balanceMicro.toString());
+        args.add(Integer.toString(block.requests()));
+        args.add(Integer.toString(block.slots()));
+        args.add(Long.toString(block.spendMicros()));
+        args.add(Long.toString(block.reservationTtlMs()));
+        args.add(Integer.toString(block.headroom()));
+        args.add(Integer.toString(budget == null ? 0 : budget.keys().size()));
+        if (budget != null) {
+            keys.addAll(budget.keys());
+            budget.limitsMicro().forEach(l -> args.add(Long.toString(l)));
+        }
+        return evalsha(GRANT_SCRIPT, GRANT_SHA, keys, args).map(r -> r.size() > 0 && r.get(0).toInteger() == 1);
+    }
+
+    /**
+     * Gives back what a retired block did not use, in one pipeline; fire-and-forget, retried briefly.
+     *
+     * @param rateBucket the bucket the block's requests were counted in, null when rpm is unlimited
+     * @param freeSlots leases nobody took
+     * @param reservationKeys sets holding the block's reservation {@code member}
+     */
+    public void returnBlock(String rateBucket, long unusedRequests, long userId, List<String> freeSlots,
+            List<String> reservationKeys, String member) {
+        List<Request> batch = new ArrayList<>(2 + reservationKeys.size());
+        if (rateBucket != null && unusedRequests > 0) {
+            batch.add(Request.cmd(Command.DECRBY).arg(rateBucket).arg(unusedRequests));
+        }
+        if (!freeSlots.isEmpty()) {
+            Request zrem = Request.cmd(Command.ZREM).arg(RedisKeys.concurrency(userId));
+            freeSlots.forEach(zrem::arg);
+            batch.add(zrem);
+        }
+        reservationKeys.forEach(k -> batch.add(Request.cmd(Command.ZREM).arg(k).arg(member)));
+        if (batch.isEmpty()) {
+            return;
+        }
+        roundTrips.incrementAndGet();
+        admissionTrips.incrementAndGet();
+        redis.batch(batch)
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
+                .subscribe().with(r -> { }, e -> LOG.debugf("block return failed: %s", e.getClass().getSimpleName()));
     }
 
     /**
@@ -352,6 +508,7 @@ public class LimitStore {
 
     private Uni<Response> evalsha(String script, String sha, List<String> keys, List<String> args) {
         roundTrips.incrementAndGet();
+        admissionTrips.incrementAndGet();
         return redis.send(eval(Command.EVALSHA, sha, keys, args)).onFailure(LimitStore::noScript).recoverWithUni(e -> {
             roundTrips.incrementAndGet();
             return redis.send(eval(Command.EVAL, script, keys, args));

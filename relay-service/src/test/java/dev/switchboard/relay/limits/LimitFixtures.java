@@ -69,6 +69,27 @@ public final class LimitFixtures {
             return 4096;
         }
 
+        /** Local allowances off: these tests count admission scripts exactly (AllowanceTest turns them on). */
+        @Override
+        public int allowanceRequests() {
+            return 0;
+        }
+
+        @Override
+        public int allowanceSlots() {
+            return 32;
+        }
+
+        @Override
+        public Duration allowanceTtl() {
+            return Duration.ofSeconds(2);
+        }
+
+        @Override
+        public int allowanceHeadroom() {
+            return 4;
+        }
+
         public Config withLease(Duration ttl, Duration refresh) {
             return new Config(enabled, rateWindow, ttl, refresh, leaseMaxLifetime, concurrencyRetryAfter, redisTimeout,
                     redisRetryInterval, spendFailOpenGrace, usageStreamMaxLen, usageBufferSize, spendRetention, unsettledSpendTtl,

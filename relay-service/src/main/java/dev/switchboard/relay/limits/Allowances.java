@@ -1,0 +1,336 @@
+package dev.switchboard.relay.limits;
+
+import dev.switchboard.contracts.RedisKeys;
+import dev.switchboard.contracts.auth.ApiKeySnapshot;
+import dev.switchboard.contracts.auth.GroupSnapshot;
+import dev.switchboard.relay.store.LimitStore;
+import dev.switchboard.relay.store.LimitStore.GroupBudget;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Local admission for keys far from their limits: a replica takes a <em>block</em> of allowances for a key from
+ * Redis — B requests of its rpm window, C concurrency leases of its user, S micro-USD reserved against the user's
+ * balance and the group's budget — and admits from it without a round trip until it runs out or
+ * {@code allowance-ttl} passes. A block is granted only while every limit has room for {@code allowance-headroom}
+ * blocks; near a limit the grant is refused and admission is exact, one script per request.
+ *
+ * <p>Blocks are fetched in the background: the request that finds none (or its block half used) is admitted
+ * exactly and starts the grant; one grant per key at a time. What a retired block did not use goes back to Redis
+ * (unused rpm slots, free leases, its reservation). A lease taken from a block is an ordinary lease in Redis, so
+ * it is refreshed and released like one.
+ *
+ * <p>Worst case per replica and key: rpm and concurrency are counted in Redis before they are used, so they
+ * overshoot nothing; spend overshoots by at most the estimates of the requests still in flight when their block's
+ * reservation is given back (at most S), on top of the per-request tolerance of the estimates themselves.
+ */
+final class Allowances {
+
+    private static final Logger LOG = Logger.getLogger(Allowances.class);
+
+    /** How a local admission gets its lease: LimitService's, so that refresh and release work as for any lease. */
+    interface Leases {
+        Lease hold(long userId, String leaseId, Block block);
+    }
+
+    private final LimitStore store;
+    private final LimitsConfig config;
+    private final LongSupplier clock;
+    private final String replica;
+    private final AtomicLong sequence = new AtomicLong();
+    private final Map<Long, KeyBlocks> byKey = new ConcurrentHashMap<>();
+    private volatile boolean stopped;
+
+    Allowances(LimitStore store, LimitsConfig config, LongSupplier clock, String replica) {
+        this.store = store;
+        this.config = config;
+        this.clock = clock;
+        this.replica = replica;
+    }
+
+    boolean enabled() {
+        return config.allowanceRequests() > 0;
+    }
+
+    /**
+     * An admission from the key's block, or null when it has none usable (the caller decides exactly); starts
+     * fetching the next block when the key has none or its block is half used.
+     */
+    Admission tryLocal(ApiKeySnapshot key, long estimateMicros, Leases leases) {
+        if (estimateMicros <= 0 && LimitService.metered(key)) {
+            return null; // a block's spend is sized from the estimate: without one, only exact admission guards money
+        }
+        long now = clock.getAsLong();
+        KeyBlocks kb = byKey.computeIfAbsent(key.apiKeyId(), id -> new KeyBlocks());
+        Admission a = kb.take(key, estimateMicros, now, leases);
+        if (kb.wantsMore(key, now)) {
+            grant(kb, key, estimateMicros, now);
+        }
+        return a;
+    }
+
+    /** Retires expired blocks of every key (unused allowances go back to Redis); called periodically. */
+    void sweep() {
+        long now = clock.getAsLong();
+        byKey.forEach((id, kb) -> {
+            if (kb.sweep(now)) {
+                byKey.remove(id, kb);
+            }
+        });
+    }
+
+    /** Retires every block (shutdown); a block granted after this is given back as it arrives. */
+    void retireAll() {
+        stopped = true;
+        byKey.values().forEach(kb -> kb.sweep(Long.MAX_VALUE));
+        byKey.clear();
+    }
+
+    private void grant(KeyBlocks kb, ApiKeySnapshot key, long estimateMicros, long now) {
+        if (!kb.granting.compareAndSet(0, 1)) {
+            return;
+        }
+        GroupSnapshot group = key.group();
+        Integer rpm = key.rpmLimit();
+        Integer concurrency = key.user() == null ? null : key.user().concurrency();
+        Long balance = key.user() == null || key.user().balanceUsd() == null ? null : SpendPeriod.micros(key.user().balanceUsd());
+        GroupBudget budget = LimitService.hasSpendLimits(group) ? LimitService.budget(group, Instant.ofEpochMilli(now)) : null;
+        boolean spend = balance != null || budget != null;
+        int requests = rpm == null ? 0 : config.allowanceRequests();
+        int slots = concurrency == null ? 0 : config.allowanceSlots();
+        long spendMicros = spend ? Math.max(1, estimateMicros) * config.allowanceRequests() : 0;
+        String id = "b." + replica + Long.toString(sequence.incrementAndGet(), 36);
+        long windowMs = config.rateWindow().toMillis();
+        LimitStore.BlockRequest request = new LimitStore.BlockRequest(id, requests, slots, spendMicros,
+                config.reservationTtl().toMillis(), config.allowanceHeadroom());
+        store.grant(key.apiKeyId(), key.userId(), group == null ? 0 : group.id(), now, rpm, windowMs, concurrency,
+                config.leaseTtl().toMillis(), balance, budget, request).subscribe().with(granted -> {
+                    long at = clock.getAsLong();
+                    if (Boolean.TRUE.equals(granted)) {
+                        List<String> reservations = new ArrayList<>(2);
+                        if (spendMicros > 0 && budget != null) {
+                            reservations.add(RedisKeys.groupReservations(group.id()));
+                        }
+                        if (spendMicros > 0 && balance != null) {
+                            reservations.add(RedisKeys.userReservations(key.userId()));
+                        }
+                        String bucket = rpm == null ? null : LimitStore.rateBucket(key.apiKeyId(), Math.floorDiv(now, windowMs));
+                        Block block = new Block(key, id, rpm == null ? Long.MAX_VALUE : requests, spend ? spendMicros : Long.MAX_VALUE,
+                                concurrency == null ? null : slots, bucket, reservations, at + config.allowanceTtl().toMillis());
+                        if (stopped) {
+                            retire(block);
+                        } else {
+                            kb.add(block);
+                        }
+                    } else {
+                        kb.nearUntilMs = at + config.allowanceTtl().toMillis(); // exact admission for a while
+                    }
+                    kb.granting.set(0);
+                }, err -> {
+                    kb.nearUntilMs = clock.getAsLong() + config.allowanceTtl().toMillis();
+                    kb.granting.set(0);
+                    LOG.debugf("allowance grant failed: %s", err.getClass().getSimpleName());
+                });
+    }
+
+    /** The blocks of one key: the one in use and at most one spare fetched ahead. */
+    private final class KeyBlocks {
+        final AtomicInteger granting = new AtomicInteger();
+        volatile long nearUntilMs;
+        private volatile Block current;
+        private volatile Block spare;
+
+        Admission take(ApiKeySnapshot key, long estimateMicros, long now, Leases leases) {
+            for (int i = 0; i < 2; i++) {
+                Block b = current;
+                if (b == null) {
+                    if (!promote(null)) {
+                        return null;
+                    }
+                    continue;
+                }
+                if (b.expiresMs <= now || b.limits != fingerprint(key)) {
+                    retire(b);
+                    promote(b);
+                    continue;
+                }
+                Admission a = b.take(estimateMicros, leases);
+                if (a != null) {
+                    return a;
+                }
+                retire(b); // used up
+                promote(b);
+            }
+            return null;
+        }
+
+        /** Moves the spare in place of {@code used} (null: of an empty slot); false when there is none. */
+        private synchronized boolean promote(Block used) {
+            if (current != used) {
+                return current != null; // another thread promoted already
+            }
+            current = spare;
+            spare = null;
+            return current != null;
+        }
+
+        synchronized void add(Block b) {
+            if (current == null) {
+                current = b;
+            } else if (spare == null) {
+                spare = b;
+            } else {
+                retire(b); // cannot happen with one grant at a time; never leak it
+            }
+        }
+
+        /** One more block is worth fetching: none in use, or the one in use half gone and no spare yet. */
+        boolean wantsMore(ApiKeySnapshot key, long now) {
+            if (granting.get() != 0 || now < nearUntilMs || spare != null) {
+                return false;
+            }
+            Block b = current;
+            return b == null || b.limits != fingerprint(key) || b.low() || b.expiresMs - now < config.allowanceTtl().toMillis() / 2;
+        }
+
+        /** Retires expired blocks; true when nothing is left for this key. */
+        synchronized boolean sweep(long now) {
+            if (spare != null && spare.expiresMs <= now) {
+                retire(spare);
+                spare = null;
+            }
+            if (current != null && current.expiresMs <= now) {
+                retire(current);
+                current = spare;
+                spare = null;
+            }
+            return current == null && spare == null && granting.get() == 0 && now >= nearUntilMs;
+        }
+    }
+
+    /**
+     * What a block was granted under: the key's limits, not its snapshot version (which moves with every ledger
+     * debit of the balance, while what is left of it does not: the ledger settles the spend it debits).
+     */
+    static long fingerprint(ApiKeySnapshot k) {
+        GroupSnapshot g = k.group();
+        return Objects.hash(k.apiKeyId(), k.rpmLimit(), k.user() == null ? null : k.user().concurrency(),
+                k.user() == null || k.user().balanceUsd() == null, g == null ? null : g.id(),
+                g == null ? null : g.dailyLimitUsd(), g == null ? null : g.weeklyLimitUsd(),
+                g == null ? null : g.monthlyLimitUsd(), g == null ? null : g.rateMultiplier());
+    }
+
+    private void retire(Block b) {
+        if (!b.retire()) {
+            return;
+        }
+        List<String> free = new ArrayList<>();
+        String slot;
+        while (b.freeSlots != null && (slot = b.freeSlots.poll()) != null) {
+            free.add(slot);
+        }
+        long unused = b.requestsLeft.getAndSet(0);
+        store.returnBlock(b.rateBucket, b.rateBucket == null ? 0 : unused, b.userId, free, b.reservations,
+                b.id + ":" + b.spendMicros);
+    }
+
+    /** One block of allowances; its counters are claimed atomically so a retire and a take never both win. */
+    static final class Block {
+        final String id;
+        final long userId;
+        final long limits;
+        final GroupSnapshot group;
+        final AtomicLong requestsLeft;
+        final AtomicLong spendLeft;
+        final long requests;
+        final long spendMicros;
+        final ConcurrentLinkedQueue<String> freeSlots;
+        final String rateBucket;
+        final List<String> reservations;
+        final long expiresMs;
+        private volatile boolean retired;
+
+        Block(ApiKeySnapshot key, String id, long requests, long spendMicros, Integer slots, String rateBucket,
+                List<String> reservations, long expiresMs) {
+            this.id = id;
+            this.userId = key.userId();
+            this.limits = fingerprint(key);
+            this.group = key.group();
+            this.requests = requests;
+            this.requestsLeft = new AtomicLong(requests);
+            this.spendMicros = spendMicros;
+            this.spendLeft = new AtomicLong(spendMicros);
+            this.rateBucket = rateBucket;
+            this.reservations = List.copyOf(reservations);
+            this.expiresMs = expiresMs;
+            if (slots == null) {
+                this.freeSlots = null;
+            } else {
+                this.freeSlots = new ConcurrentLinkedQueue<>();
+                for (int i = 1; i <= slots; i++) {
+                    freeSlots.add(id + "." + i);
+                }
+            }
+        }
+
+        Admission take(long estimateMicros, Leases leases) {
+            if (retired) {
+                return null;
+            }
+            if (requestsLeft.decrementAndGet() < 0) {
+                requestsLeft.incrementAndGet();
+                return null;
+            }
+            long cost = Math.max(0, estimateMicros);
+            if (spendLeft.addAndGet(-cost) < 0) {
+                spendLeft.addAndGet(cost);
+                requestsLeft.incrementAndGet();
+                return null;
+            }
+            Lease lease = Lease.NONE;
+            if (freeSlots != null) {
+                String slot = freeSlots.poll();
+                if (slot == null) {
+                    spendLeft.addAndGet(cost);
+                    requestsLeft.incrementAndGet();
+                    return null;
+                }
+                lease = leases.hold(userId, slot, this);
+            }
+            return Admission.allow(group, lease, null);
+        }
+
+        /** Half of some allowance is gone. */
+        boolean low() {
+            return requestsLeft.get() < requests / 2 || spendLeft.get() < spendMicros / 2
+                    || freeSlots != null && freeSlots.isEmpty();
+        }
+
+        /** A finished request's lease back into the block; false when the block is retired (release it in Redis). */
+        boolean giveBack(String slot) {
+            if (retired) {
+                return false;
+            }
+            freeSlots.offer(slot);
+            return !(retired && freeSlots.remove(slot)); // retired meanwhile: the retire may not have seen it
+        }
+
+        /** Marks it retired; true for the one caller that does. */
+        private synchronized boolean retire() {
+            if (retired) {
+                return false;
+            }
+            retired = true;
+            return true;
+        }
+    }
+}

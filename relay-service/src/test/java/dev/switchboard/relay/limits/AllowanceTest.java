@@ -1,0 +1,189 @@
+package dev.switchboard.relay.limits;
+
+import static dev.switchboard.relay.limits.LimitFixtures.group;
+import static dev.switchboard.relay.limits.LimitFixtures.key;
+import static dev.switchboard.relay.limits.LimitFixtures.unlimitedGroup;
+import static dev.switchboard.relay.limits.LimitFixtures.usd;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.contracts.RedisKeys;
+import dev.switchboard.contracts.auth.ApiKeySnapshot;
+import dev.switchboard.relay.store.LimitStore;
+import dev.switchboard.relay.support.Fixture;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Local allowances against real Redis: a key far from its limits is admitted from blocks without a round trip
+ * per request, a key near one is admitted exactly, and whatever a block did not use goes back, so Redis counts
+ * exactly what was admitted.
+ */
+@QuarkusTest
+class AllowanceTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final int BLOCK = 32;
+
+    @Inject
+    LimitStore store;
+    @Inject
+    RedisDataSource redis;
+
+    private final List<LimitService> services = new ArrayList<>();
+
+    /** A replica of its own (no Vert.x: releases go to Redis at once) with blocks of 32 requests and {@code slots} leases. */
+    private LimitService replica(int slots) {
+        LimitsConfig base = LimitFixtures.Config.defaults();
+        LimitsConfig config = (LimitsConfig) Proxy.newProxyInstance(LimitsConfig.class.getClassLoader(),
+                new Class<?>[] {LimitsConfig.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "allowanceRequests" -> BLOCK;
+                    case "allowanceSlots" -> slots;
+                    case "allowanceTtl" -> Duration.ofSeconds(30);
+                    default -> method.invoke(base, args);
+                });
+        LimitService s = new LimitService(store, config, new SimpleMeterRegistry(), null);
+        services.add(s);
+        return s;
+    }
+
+    @AfterEach
+    void stop() {
+        services.forEach(LimitService::stop);
+    }
+
+    private static Admission admit(LimitService s, ApiKeySnapshot key, long estimate) {
+        return s.admit(key, UUID.randomUUID().toString(), estimate).await().atMost(WAIT);
+    }
+
+    /** A request's end without a usage record: its lease back, an exact admission's reservation dropped. */
+    private static void end(LimitService s, Admission a) {
+        a.lease().release();
+        if (a.reservation() != null) {
+            s.release(a.reservation());
+        }
+    }
+
+    private long counted(long apiKeyId) {
+        long bucket = System.currentTimeMillis() / 60_000;
+        long total = 0;
+        for (long b = bucket - 2; b <= bucket; b++) {
+            Long v = redis.value(Long.class).get(LimitStore.rateBucket(apiKeyId, b));
+            total += v == null ? 0 : v;
+        }
+        return total;
+    }
+
+    private long zcard(String key) {
+        return redis.sortedSet(String.class).zcard(key);
+    }
+
+    /** Admits until one comes from a block (the first ones are exact while the grant is on its way). */
+    private static void awaitBlock(LimitService s, ApiKeySnapshot key, List<Admission> admitted) {
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (System.currentTimeMillis() < deadline) {
+            admitted.add(admit(s, key, 100));
+            if (s.localAdmissions() > 0) {
+                return;
+            }
+            Fixture.sleep(20);
+        }
+        throw new AssertionError("no block granted");
+    }
+
+    @Test
+    void aKeyFarFromItsLimitsIsAdmittedFromBlocksAndRedisCountsExactlyWhatWasAdmitted() throws Exception {
+        ApiKeySnapshot key = key(1_000_000, 100_000, usd("1000"), group(usd("1000"), usd("1000"), usd("1000")));
+        LimitService s = replica(32);
+        List<Admission> admitted = Collections.synchronizedList(new ArrayList<>());
+        awaitBlock(s, key, admitted);
+
+        long tripsBefore = store.admissionRoundTrips();
+        long degradedBefore = s.degradedDecisions();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<?>> work = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            work.add(pool.submit(() -> {
+                for (int i = 0; i < 100; i++) {
+                    Admission a = admit(s, key, 100);
+                    assertThat(a.allowed()).isTrue();
+                    end(s, a);
+                }
+            }));
+        }
+        for (Future<?> f : work) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        long trips = store.admissionRoundTrips() - tripsBefore;
+        assertThat(s.degradedDecisions()).as("admissions decided without Redis (a loaded machine)").isEqualTo(degradedBefore);
+        assertThat(trips).as("admission round trips for 800 requests").isLessThan(800 / 4);
+
+        admitted.forEach(a -> end(s, a));
+        s.stop(); // retires every block: what it did not use goes back
+        long total = 800 + admitted.size();
+        awaitCount(() -> counted(key.apiKeyId()), total);
+        assertThat(counted(key.apiKeyId())).as("requests counted in the rpm window").isEqualTo(total);
+        awaitCount(() -> zcard(RedisKeys.concurrency(key.userId())), 0);
+        assertThat(zcard(RedisKeys.concurrency(key.userId()))).as("leases left").isZero();
+        awaitCount(() -> zcard(RedisKeys.userReservations(key.userId())), 0);
+        assertThat(zcard(RedisKeys.userReservations(key.userId()))).as("user reservations left").isZero();
+        assertThat(zcard(RedisKeys.groupReservations(key.group().id()))).as("group reservations left").isZero();
+    }
+
+    @Test
+    void aKeyNearItsRpmLimitIsAdmittedExactlyAndNeverPastIt() {
+        ApiKeySnapshot key = key(40, null, null, unlimitedGroup()); // 40 < 4 blocks of 32: never far
+        LimitService s = replica(8);
+        int allowed = 0;
+        for (int i = 0; i < 50; i++) {
+            if (admit(s, key, 0).allowed()) {
+                allowed++;
+            }
+        }
+        assertThat(allowed).isEqualTo(40);
+        assertThat(s.localAdmissions()).isZero();
+    }
+
+    @Test
+    void leasesOfABlockCountAgainstTheUserOnEveryReplica() {
+        ApiKeySnapshot key = key(null, 40, null, unlimitedGroup()); // 8 leases a block, room for 4 blocks: one grant
+        LimitService a = replica(8);
+        LimitService b = replica(8);
+        List<Admission> held = new ArrayList<>();
+        awaitBlock(a, key, held);
+        // replica b sees a's block in Redis: everything held there counts, and b can never exceed the limit
+        int more = 0;
+        for (int i = 0; i < 60; i++) {
+            Admission x = admit(b, key, 0);
+            if (x.allowed()) {
+                held.add(x);
+                more++;
+            }
+        }
+        assertThat(zcard(RedisKeys.concurrency(key.userId()))).as("leases in Redis").isLessThanOrEqualTo(40);
+        assertThat(held.size()).as("requests holding a slot").isLessThanOrEqualTo(40);
+        assertThat(more).isPositive();
+        held.forEach(x -> x.lease().release());
+    }
+
+    private static void awaitCount(java.util.function.LongSupplier actual, long expected) {
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (actual.getAsLong() != expected && System.currentTimeMillis() < deadline) {
+            Fixture.sleep(20);
+        }
+    }
+}

@@ -56,7 +56,7 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   # the run leaves ~200 MB in Redis (usage stream, unsettled hash): drop the bench's own keys
   # (rpm buckets sb:rl:key:900001:w:<epoch minute> expire after 2 minutes anyway)
-  redis-cli -n "$REDIS_DB" UNLINK sb:usage sb:spend:user:900001 sb:rl:key:900001 sb:conc:user:900001 sb:rsv:user:900001 sb:rsv:group:900001 $(rate_buckets) >/dev/null 2>&1 || true
+  redis-cli -n "$REDIS_DB" UNLINK sb:usage sb:spend:user:900001 sb:rl:key:900001 sb:conc:user:900001 sb:rsv:user:900001 sb:rsv:group:900001 sb:rsv:user:900001:total sb:rsv:group:900001:total $(rate_buckets) >/dev/null 2>&1 || true
   [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
   sleep 1
   rm -rf "$WORK"
@@ -126,7 +126,7 @@ if [ "$LIMITS" = 1 ]; then
 else
   RPM_LIMIT=null; BALANCE=null; CONCURRENCY=null; BUDGET=null
 fi
-$R DEL sb:rl:key:900001 sb:conc:user:900001 sb:spend:user:900001 sb:rsv:user:900001 sb:rsv:group:900001 sb:usage $(rate_buckets) >/dev/null 2>&1 || true
+$R DEL sb:rl:key:900001 sb:conc:user:900001 sb:spend:user:900001 sb:rsv:user:900001 sb:rsv:group:900001 sb:rsv:user:900001:total sb:rsv:group:900001:total sb:usage $(rate_buckets) >/dev/null 2>&1 || true
 $R SET "sb:auth:key:$SHA" "{\"v\":1,\"version\":$VERSION,\"notFound\":false,\"snapshot\":{\"v\":1,\"version\":$VERSION,\"apiKeyId\":900001,\"name\":\"bench\",\"keyPrefix\":\"sk-bench\",\"userId\":900001,\"groupId\":900001,\"status\":\"active\",\"expiresAt\":null,\"ipAllow\":[],\"ipDeny\":[],\"rpmLimit\":$RPM_LIMIT,\"user\":{\"id\":900001,\"name\":\"bench\",\"status\":\"active\",\"role\":\"user\",\"balanceUsd\":$BALANCE,\"concurrency\":$CONCURRENCY,\"version\":1},\"group\":{\"id\":900001,\"name\":\"bench\",\"platform\":\"any\",\"status\":\"active\",\"subscriptionType\":\"standard\",\"rateMultiplier\":1,\"dailyLimitUsd\":$BUDGET,\"weeklyLimitUsd\":$BUDGET,\"monthlyLimitUsd\":$BUDGET,\"allowedModels\":[],\"modelRouting\":{},\"modelRoutingEnabled\":false,\"version\":1},\"fallbackGroups\":[]}}" EX 3600 >/dev/null
 $R SET sb:catalog:snapshot "{\"v\":1,\"version\":$VERSION,\"publishedAt\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"providers\":[{\"id\":900001,\"name\":\"bench-mock\",\"protocol\":\"openai\",\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"enabled\":true,\"timeouts\":{\"connectMs\":2000,\"firstByteMs\":30000,\"idleMs\":30000},\"headers\":{},\"keys\":[{\"id\":900001,\"label\":\"bench\",\"secretCiphertext\":\"$SEALED\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}],\"models\":[{\"id\":900001,\"name\":\"$MODEL\",\"upstreamName\":\"gpt-bench\",\"contextWindow\":128000,\"inputPricePerMTok\":1,\"outputPricePerMTok\":2,\"enabled\":true}],\"failoverRules\":[]},{\"id\":900002,\"name\":\"bench-mock-anthropic\",\"protocol\":\"anthropic\",\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"enabled\":true,\"timeouts\":{\"connectMs\":2000,\"firstByteMs\":30000,\"idleMs\":30000},\"headers\":{},\"keys\":[{\"id\":900002,\"label\":\"bench-a\",\"secretCiphertext\":\"$SEALED\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}],\"models\":[{\"id\":900002,\"name\":\"$MODEL_TR\",\"upstreamName\":\"claude-bench\",\"contextWindow\":200000,\"inputPricePerMTok\":1,\"outputPricePerMTok\":2,\"enabled\":true}],\"failoverRules\":[]}],\"pools\":[],\"clusters\":[],\"routes\":[]}" >/dev/null
 $R SET sb:catalog:version "$VERSION" >/dev/null
@@ -187,7 +187,7 @@ for mode in $MODES; do
   done
 done
 
-curl -s "http://127.0.0.1:$RELAY_MANAGEMENT_PORT/q/metrics" | grep -E '^switchboard_(relay_(requests_total|overhead_seconds_(count|sum)|upstream_duration_seconds_(count|sum))|limit_(refusals|redis_failures)_total|usage_(batches|dropped|buffered|queued))' >"$WORK/metrics.txt" || true
+curl -s "http://127.0.0.1:$RELAY_MANAGEMENT_PORT/q/metrics" | grep -E '^switchboard_(relay_(requests_total|overhead_seconds_(count|sum)|upstream_duration_seconds_(count|sum))|limit_(refusals|redis_failures|admissions|redis_round_trips)_total|usage_(batches|dropped|buffered|queued))' >"$WORK/metrics.txt" || true
 grep -E '"level":"(WARN|ERROR)"' "$WORK/relay.log" | head -20 | cut -c1-300 >"$WORK/relay-warnings.txt" || true
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }'; }

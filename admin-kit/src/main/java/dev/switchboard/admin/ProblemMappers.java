@@ -51,6 +51,15 @@ public class ProblemMappers {
         return problem(fromJson(e), request);
     }
 
+    /**
+     * A typed body whose field has the wrong type ({@code "concurrency": 1.5}) fails while it is read, and Quarkus'
+     * own mapper for exactly this type (400, naming Java classes) would win over {@link #json}: 422 naming the field.
+     */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e, HttpServerRequest request) {
+        return json(e, request);
+    }
+
     @ServerExceptionMapper
     public Response validation(ConstraintViolationException e, HttpServerRequest request) {
         List<FieldError> errors = e.getConstraintViolations().stream()

@@ -80,6 +80,11 @@ public final class RedisKeys {
         return "sb:rsv:group:" + groupId;
     }
 
+    /** The sum (micro-USD) of what a reservation set holds, kept beside it by the relay's scripts. */
+    public static String reservationTotal(String reservationSet) {
+        return reservationSet + ":total";
+    }
+
     /** Spend counter of a group for a period, e.g. {@code day:2026-11-21}. */
     public static String groupSpend(long groupId, String period) {
         return "sb:spend:group:" + groupId + ":" + period;

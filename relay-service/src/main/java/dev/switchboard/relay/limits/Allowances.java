@@ -5,6 +5,7 @@ import dev.switchboard.contracts.auth.ApiKeySnapshot;
 import dev.switchboard.contracts.auth.GroupSnapshot;
 import dev.switchboard.relay.store.LimitStore;
 import dev.switchboard.relay.store.LimitStore.GroupBudget;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -54,7 +56,8 @@ final class Allowances {
         this.store = store;
         this.config = config;
         this.clock = clock;
-        this.replica = replica;
+        // unique per instance, not only per process: two instances in one JVM (tests) must never share a lease id
+        this.replica = replica + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36) + ".";
     }
 
     boolean enabled() {
@@ -105,9 +108,20 @@ final class Allowances {
         Long balance = key.user() == null || key.user().balanceUsd() == null ? null : SpendPeriod.micros(key.user().balanceUsd());
         GroupBudget budget = LimitService.hasSpendLimits(group) ? LimitService.budget(group, Instant.ofEpochMilli(now)) : null;
         boolean spend = balance != null || budget != null;
-        int requests = rpm == null ? 0 : config.allowanceRequests();
-        int slots = concurrency == null ? 0 : config.allowanceSlots();
-        long spendMicros = spend ? Math.max(1, estimateMicros) * config.allowanceRequests() : 0;
+        // sized to the key's limits: a block is at most 1/(2F) of each, so a key with a small limit still gets blocks
+        // while it is far from it, and one whose limit cannot hold two requests per block is always exact
+        long share = 2L * Math.max(1, config.allowanceHeadroom());
+        int requests = rpm == null ? 0 : (int) Math.min(config.allowanceRequests(), rpm / share);
+        int slots = concurrency == null ? 0 : (int) Math.min(config.allowanceSlots(), concurrency / share);
+        long perRequest = Math.max(1, estimateMicros);
+        long spendRequests = spend ? Math.min(rpm == null ? config.allowanceRequests() : requests,
+                spendCap(balance, group) / share / perRequest) : 0;
+        if (rpm != null && requests < 2 || concurrency != null && slots < 1 || spend && spendRequests < 2) {
+            kb.nearUntilMs = now + config.allowanceTtl().toMillis();
+            kb.granting.set(0);
+            return;
+        }
+        long spendMicros = spend ? perRequest * spendRequests : 0;
         String id = "b." + replica + Long.toString(sequence.incrementAndGet(), 36);
         long windowMs = config.rateWindow().toMillis();
         LimitStore.BlockRequest request = new LimitStore.BlockRequest(id, requests, slots, spendMicros,
@@ -158,7 +172,7 @@ final class Allowances {
                     }
                     continue;
                 }
-                if (b.expiresMs <= now || b.limits != fingerprint(key)) {
+                if (b.expiresMs <= now || !b.grantedUnder(key)) {
                     retire(b);
                     promote(b);
                     continue;
@@ -199,7 +213,7 @@ final class Allowances {
                 return false;
             }
             Block b = current;
-            return b == null || b.limits != fingerprint(key) || b.low() || b.expiresMs - now < config.allowanceTtl().toMillis() / 2;
+            return b == null || !b.grantedUnder(key) || b.low() || b.expiresMs - now < config.allowanceTtl().toMillis() / 2;
         }
 
         /** Retires expired blocks; true when nothing is left for this key. */
@@ -215,6 +229,19 @@ final class Allowances {
             }
             return current == null && spare == null && granting.get() == 0 && now >= nearUntilMs;
         }
+    }
+
+    /** The smallest money limit of the key (micro-USD): its balance or a budget of its group. */
+    private static long spendCap(Long balanceMicros, GroupSnapshot g) {
+        long cap = balanceMicros == null ? Long.MAX_VALUE : Math.max(0, balanceMicros);
+        if (g != null) {
+            for (BigDecimal limit : LimitService.limits(g)) {
+                if (limit != null) {
+                    cap = Math.min(cap, SpendPeriod.micros(limit));
+                }
+            }
+        }
+        return cap;
     }
 
     /**
@@ -239,8 +266,12 @@ final class Allowances {
             free.add(slot);
         }
         long unused = b.requestsLeft.getAndSet(0);
-        store.returnBlock(b.rateBucket, b.rateBucket == null ? 0 : unused, b.userId, free, b.reservations,
-                b.id + ":" + b.spendMicros);
+        try {
+            store.returnBlock(b.rateBucket, b.rateBucket == null ? 0 : unused, b.userId, free, b.reservations,
+                    b.id + ":" + b.spendMicros);
+        } catch (RuntimeException e) { // the Redis client is gone (after shutdown): the block expires on its own
+            LOG.debugf("allowance block not returned: %s", e.getClass().getSimpleName());
+        }
     }
 
     /** One block of allowances; its counters are claimed atomically so a retire and a take never both win. */
@@ -248,6 +279,7 @@ final class Allowances {
         final String id;
         final long userId;
         final long limits;
+        final ApiKeySnapshot snapshot;
         final GroupSnapshot group;
         final AtomicLong requestsLeft;
         final AtomicLong spendLeft;
@@ -264,6 +296,7 @@ final class Allowances {
             this.id = id;
             this.userId = key.userId();
             this.limits = fingerprint(key);
+            this.snapshot = key;
             this.group = key.group();
             this.requests = requests;
             this.requestsLeft = new AtomicLong(requests);
@@ -307,6 +340,14 @@ final class Allowances {
                 lease = leases.hold(userId, slot, this);
             }
             return Admission.allow(group, lease, null);
+        }
+
+        /** The key's limits are those the block was granted under (the same snapshot object: no hashing at all). */
+        boolean grantedUnder(ApiKeySnapshot key) {
+            if (key == snapshot) {
+                return true;
+            }
+            return limits == fingerprint(key);
         }
 
         /** Half of some allowance is gone. */

@@ -9,10 +9,12 @@ import dev.switchboard.relay.store.LimitStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
@@ -126,6 +128,11 @@ public class LimitService {
     /** Released leases are given back to Redis in one pipeline at most this long after release(). */
     static final long RELEASE_EVERY_MS = 10;
 
+    /** Gives back what the blocks of local allowances did not use while the Redis client is still there. */
+    void onShutdown(@Observes ShutdownEvent event) {
+        allowances.retireAll();
+    }
+
     @PreDestroy
     void stop() {
         if (refreshTimer >= 0) {
@@ -185,7 +192,8 @@ public class LimitService {
             Admission local = allowances.tryLocal(key, estimateMicros, this::holdBlockLease);
             if (local != null) {
                 localAdmissions.increment();
-                return Uni.createFrom().item(local);
+                // a caller that cancels before the item reaches it never releases the lease: give it back here
+                return Uni.createFrom().item(local).onCancellation().invoke(() -> local.lease().release());
             }
         }
         long now = clock.getAsLong();

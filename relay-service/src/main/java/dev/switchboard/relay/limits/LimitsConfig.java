@@ -40,14 +40,15 @@ public interface LimitsConfig {
     long reserveOutputTokens();
 
     /**
-     * Requests of a block of local allowances (rpm slots, and the spend of this many requests at the first one's
-     * estimate); 0 turns local admission off, every limited request then costs one admission script.
+     * Requests of a block of local allowances at most (rpm slots, and the spend of this many requests at the first
+     * one's estimate); a block is also never more than 1/(2 × allowance-headroom) of any limit of the key. 0 turns
+     * local admission off: every limited request then costs one admission script.
      */
-    @WithDefault("64")
+    @WithDefault("256")
     int allowanceRequests();
 
-    /** Concurrency leases of a block of local allowances. */
-    @WithDefault("32")
+    /** Concurrency leases of a block of local allowances (at most; smaller for small concurrency limits). */
+    @WithDefault("64")
     int allowanceSlots();
 
     /** Longest life of a block; what it did not use then goes back to Redis. */

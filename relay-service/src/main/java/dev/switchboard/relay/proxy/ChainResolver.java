@@ -7,7 +7,10 @@ import dev.switchboard.relay.failover.CooldownService;
 import dev.switchboard.relay.limits.HeadroomTracker;
 import dev.switchboard.relay.metrics.RelayMetrics;
 import dev.switchboard.relay.routing.CatalogIndex;
+import dev.switchboard.relay.routing.Candidate;
+import dev.switchboard.relay.routing.CooldownView;
 import dev.switchboard.relay.routing.CostCeiling;
+import dev.switchboard.relay.routing.HeadroomView;
 import dev.switchboard.relay.routing.Resolution;
 import dev.switchboard.relay.routing.ResolveRequest;
 import dev.switchboard.relay.routing.CandidateQueue;
@@ -15,6 +18,9 @@ import dev.switchboard.relay.routing.FailoverPlanner;
 import dev.switchboard.relay.routing.Skip;
 import dev.switchboard.relay.store.RouteHitStore;
 import dev.switchboard.relay.upstream.RequestBody;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns an admitted request into its {@link CandidateQueue} against the current catalog, or into the
@@ -58,10 +64,39 @@ final class ChainResolver {
         if (loaded == null || !endpoint.billed()) {
             return 0;
         }
-        Resolution resolution = loaded.resolver().resolve(new ResolveRequest(body.model(), group, endpoint.dialect().wire(),
-                cooldowns, headroom, System.currentTimeMillis(), endpoint.translates(), true));
-        return CostCeiling.micros(resolution.candidates(), body.length(), body.maxOutputTokens(), defaultOutputTokens,
-                group == null ? null : group.rateMultiplier());
+        return CostCeiling.micros(ceilingCandidates(loaded, body.model(), group, endpoint), body.length(),
+                body.maxOutputTokens(), defaultOutputTokens, group == null ? null : group.rateMultiplier());
+    }
+
+    /** Who may serve a name under a group, cooldowns and headroom aside: fixed for one catalog and group version. */
+    private record CeilingKey(String model, long groupId, long groupVersion, Endpoint endpoint) {
+    }
+
+    private static final int MAX_CEILINGS = 10_000;
+    private volatile CatalogHolder.Loaded ceilingsOf;
+    private volatile Map<CeilingKey, List<Candidate>> ceilings = new ConcurrentHashMap<>();
+
+    /**
+     * The candidates a request's cost ceiling is priced over: every one the name may fail over to, whether cooling
+     * down or not (a ceiling is an upper bound). Resolved once per catalog, group version, name and endpoint, not per
+     * request.
+     */
+    private List<Candidate> ceilingCandidates(CatalogHolder.Loaded loaded, String model, GroupSnapshot group,
+            Endpoint endpoint) {
+        Map<CeilingKey, List<Candidate>> map = ceilings;
+        if (ceilingsOf != loaded || map.size() > MAX_CEILINGS) {
+            map = new ConcurrentHashMap<>();
+            ceilings = map;
+            ceilingsOf = loaded;
+        }
+        CeilingKey k = new CeilingKey(model, group == null ? 0 : group.id(), group == null ? 0 : group.version(), endpoint);
+        List<Candidate> found = map.get(k);
+        if (found == null) {
+            found = loaded.resolver().resolve(new ResolveRequest(model, group, endpoint.dialect().wire(), CooldownView.NONE,
+                    HeadroomView.NONE, System.currentTimeMillis(), endpoint.translates(), true)).candidates();
+            map.put(k, found);
+        }
+        return found;
     }
 
     /**

@@ -33,17 +33,55 @@ public class LimitStore {
     public static final String UNSETTLED_TOTAL = RedisKeys.UNSETTLED_TOTAL;
 
     /*
+     * Reservation sets (Lua, inside the scripts that use them; `now` is the script's clock). reserved(i): what the
+     * zset KEYS[i] holds, from its total KEYS[i + 1], after expired members have left it (and their amounts the
+     * total); a set found empty drops its total, so a total can never drift past one emptying. reserve(i, ...):
+     * adds a member and its amount once.
+     */
+    static final String RESERVED_LUA = """
+            local function reserved(i)
+              local key, total = KEYS[i], KEYS[i + 1]
+              local expired = redis.call('ZRANGEBYSCORE', key, '-inf', now)
+              if #expired > 0 then
+                local sum = 0
+                for _, m in ipairs(expired) do sum = sum + (tonumber(string.match(m, ':(%d+)$')) or 0) end
+                redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+                redis.call('DECRBY', total, sum)
+              end
+              if redis.call('ZCARD', key) == 0 then
+                redis.call('DEL', total)
+                return 0
+              end
+              return math.max(0, tonumber(redis.call('GET', total) or '0'))
+            end
+            local function reserve(i, member, amount, ttl)
+              if redis.call('ZADD', KEYS[i], now + ttl, member) == 1 then redis.call('INCRBY', KEYS[i + 1], amount) end
+              redis.call('PEXPIRE', KEYS[i], ttl)
+              redis.call('PEXPIRE', KEYS[i + 1], ttl)
+            end
+            """;
+
+    /** Removes one reservation member from each (zset, total) pair of KEYS, its amount from the total once. */
+    public static final String RELEASE_RESERVATION = """
+            local amount = tonumber(string.match(ARGV[1], ':(%d+)$')) or 0
+            for i = 1, #KEYS, 2 do
+              if redis.call('ZREM', KEYS[i], ARGV[1]) == 1 then redis.call('DECRBY', KEYS[i + 1], amount) end
+            end
+            return 1
+            """;
+
+    /*
      * KEYS[1] current rate bucket, KEYS[2] previous rate bucket (sliding-window counter, see
      * rateBucket), KEYS[3] concurrency zset, KEYS[4] unsettled-spend hash, KEYS[5] the user's reservation
-     * zset, KEYS[6..5+G] the reservation zset of each group of the chain, then KEYS[6+G..] the spend
-     * counters of each group of the chain, in order.
+     * zset and KEYS[6] its total, KEYS[5+2g] and KEYS[6+2g] the reservation zset and total of group g of the
+     * chain, then KEYS[7+2G..] the spend counters of each group of the chain, in order.
      * ARGV[1] now ms, ARGV[2] ms elapsed in the current rate bucket, ARGV[3] rpm limit or '-',
      * ARGV[4] window ms, ARGV[5] lease id, ARGV[6] concurrency limit or '-', ARGV[7] lease ttl ms,
      * ARGV[8] balance micro-USD or '-', ARGV[9] number of groups G, ARGV[10] the request's estimated cost
      * in micro-USD (0: reserve nothing), ARGV[11] reservation ttl ms, ARGV[12] reservation member,
      * then per group: n followed by n limits (micro-USD), each matching the next spend counter key.
-     * A reservation is a member '<token>:<micros>' scored by its expiry; what a set holds is the sum of its
-     * unexpired members. A request is admitted against a budget or balance when what is left covers its
+     * A reservation is a member '<token>:<micros>' scored by its expiry; what a set holds is kept in its total
+     * key (RESERVED_LUA), so reading it costs the same with 1 or 1 000 requests in flight. A request is admitted against a budget or balance when what is left covers its
      * estimate on top of what is reserved, or when nothing is reserved and something is left (a request
      * whose estimate exceeds the rest is served alone, never beside others).
      * Checks come first and nothing is written unless all pass, so a refused request takes no rpm
@@ -55,16 +93,9 @@ public class LimitStore {
             local now = tonumber(ARGV[1])
             local groups = tonumber(ARGV[9])
             local cost = tonumber(ARGV[10])
-            local function reserved(key)
-              redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
-              local sum = 0
-              for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do
-                sum = sum + (tonumber(string.match(m, ':(%d+)$')) or 0)
-              end
-              return sum
-            end
+            """ + RESERVED_LUA + """
             local a = 13
-            local k = 6 + groups
+            local k = 7 + 2 * groups
             local chosen = 0
             local chosenLimited = false
             local masks = {}
@@ -76,7 +107,7 @@ public class LimitStore {
               local held = 0
               if n > 0 then
                 spent = redis.call('MGET', unpack(KEYS, k, k + n - 1))
-                held = reserved(KEYS[5 + g])
+                held = reserved(5 + 2 * g)
               end
               for p = 1, n do
                 local s = tonumber(spent[p]) or 0
@@ -97,7 +128,7 @@ public class LimitStore {
             end
             if ARGV[8] ~= '-' then
               local left = tonumber(ARGV[8]) - tonumber(redis.call('HGET', KEYS[4], '_total') or '0')
-              local held = reserved(KEYS[5])
+              local held = reserved(5)
               if left <= 0 then return {0, 'balance', 0} end
               if held > 0 and left - held - cost < 0 then return {0, 'balance', 1} end
             end
@@ -126,13 +157,11 @@ public class LimitStore {
             if cost > 0 then
               local rttl = tonumber(ARGV[11])
               if chosenLimited then
-                redis.call('ZADD', KEYS[5 + chosen], now + rttl, ARGV[12])
-                redis.call('PEXPIRE', KEYS[5 + chosen], rttl)
+                reserve(5 + 2 * chosen, ARGV[12], cost, rttl)
                 groupReserved = 1
               end
               if ARGV[8] ~= '-' then
-                redis.call('ZADD', KEYS[5], now + rttl, ARGV[12])
-                redis.call('PEXPIRE', KEYS[5], rttl)
+                reserve(5, ARGV[12], cost, rttl)
                 userReserved = 1
               end
             end
@@ -142,8 +171,8 @@ public class LimitStore {
     /*
      * A block of allowances for one key, granted only when every limit is far from reached.
      * KEYS[1] current rate bucket, KEYS[2] previous rate bucket, KEYS[3] concurrency zset, KEYS[4] unsettled-spend
-     * hash, KEYS[5] the user's reservation zset, KEYS[6] the group's reservation zset, KEYS[7..6+n] the group's
-     * spend counters.
+     * hash, KEYS[5] and KEYS[6] the user's reservation zset and total, KEYS[7] and KEYS[8] the group's,
+     * KEYS[9..8+n] the group's spend counters.
      * ARGV[1] now ms, ARGV[2] ms elapsed in the current rate bucket, ARGV[3] rpm limit or '-', ARGV[4] window ms,
      * ARGV[5] block id, ARGV[6] concurrency limit or '-', ARGV[7] lease ttl ms, ARGV[8] balance micro-USD or '-',
      * ARGV[9] requests B, ARGV[10] slots C, ARGV[11] spend S (micro-USD), ARGV[12] reservation ttl ms,
@@ -156,24 +185,17 @@ public class LimitStore {
             local now = tonumber(ARGV[1])
             local f = tonumber(ARGV[13])
             local b, c, s = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
-            local function reserved(key)
-              redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
-              local sum = 0
-              for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do
-                sum = sum + (tonumber(string.match(m, ':(%d+)$')) or 0)
-              end
-              return sum
-            end
+            """ + RESERVED_LUA + """
             local n = tonumber(ARGV[14])
             if n > 0 then
-              local held = reserved(KEYS[6])
-              local spent = redis.call('MGET', unpack(KEYS, 7, 6 + n))
+              local held = reserved(7)
+              local spent = redis.call('MGET', unpack(KEYS, 9, 8 + n))
               for p = 1, n do
                 if (tonumber(spent[p]) or 0) + held + math.max(f * s, 1) > tonumber(ARGV[14 + p]) then return {0} end
               end
             end
             if ARGV[8] ~= '-' then
-              local left = tonumber(ARGV[8]) - tonumber(redis.call('HGET', KEYS[4], '_total') or '0') - reserved(KEYS[5])
+              local left = tonumber(ARGV[8]) - tonumber(redis.call('HGET', KEYS[4], '_total') or '0') - reserved(5)
               if left < math.max(f * s, 1) then return {0} end
             end
             local window = tonumber(ARGV[4])
@@ -198,12 +220,10 @@ public class LimitStore {
               local rttl = tonumber(ARGV[12])
               local member = ARGV[5] .. ':' .. s
               if n > 0 then
-                redis.call('ZADD', KEYS[6], now + rttl, member)
-                redis.call('PEXPIRE', KEYS[6], rttl)
+                reserve(7, member, s, rttl)
               end
               if ARGV[8] ~= '-' then
-                redis.call('ZADD', KEYS[5], now + rttl, member)
-                redis.call('PEXPIRE', KEYS[5], rttl)
+                reserve(5, member, s, rttl)
               end
             end
             return {1}
@@ -302,8 +322,10 @@ public class LimitStore {
         keys.add(RedisKeys.concurrency(userId));
         keys.add(RedisKeys.userSpend(userId));
         keys.add(RedisKeys.userReservations(userId));
+        keys.add(RedisKeys.reservationTotal(RedisKeys.userReservations(userId)));
         for (GroupBudget g : chain) {
             keys.add(g.reservations());
+            keys.add(RedisKeys.reservationTotal(g.reservations()));
         }
         List<String> args = new ArrayList<>();
         args.add(Long.toString(nowMs));
@@ -352,7 +374,9 @@ public class LimitStore {
         keys.add(RedisKeys.concurrency(userId));
         keys.add(RedisKeys.userSpend(userId));
         keys.add(RedisKeys.userReservations(userId));
+        keys.add(RedisKeys.reservationTotal(RedisKeys.userReservations(userId)));
         keys.add(RedisKeys.groupReservations(groupId));
+        keys.add(RedisKeys.reservationTotal(RedisKeys.groupReservations(groupId)));
         List<String> args = new ArrayList<>();
         args.add(Long.toString(nowMs));
         args.add(Long.toString(nowMs - bucket * windowMs));
@@ -393,7 +417,9 @@ public class LimitStore {
             freeSlots.forEach(zrem::arg);
             batch.add(zrem);
         }
-        reservationKeys.forEach(k -> batch.add(Request.cmd(Command.ZREM).arg(k).arg(member)));
+        if (!reservationKeys.isEmpty()) {
+            batch.add(releaseRequest(reservationKeys, member));
+        }
         if (batch.isEmpty()) {
             return;
         }
@@ -437,12 +463,17 @@ public class LimitStore {
 
     /** Drops a reservation whose request never reaches the usage batch (its admission answer was lost); fire-and-forget. */
     public void releaseReservation(List<String> keys, String member) {
-        List<Request> batch = new ArrayList<>(keys.size());
-        keys.forEach(k -> batch.add(Request.cmd(Command.ZREM).arg(k).arg(member)));
         roundTrips.incrementAndGet();
-        redis.batch(batch)
+        redis.send(releaseRequest(keys, member))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
                 .subscribe().with(r -> { }, e -> LOG.debugf("reservation release failed: %s", e.getClass().getSimpleName()));
+    }
+
+    /** {@link #RELEASE_RESERVATION} for the given reservation sets (each followed by its total). */
+    private static Request releaseRequest(List<String> reservationKeys, String member) {
+        Request r = Request.cmd(Command.EVAL).arg(RELEASE_RESERVATION).arg(2 * reservationKeys.size());
+        reservationKeys.forEach(k -> r.arg(k).arg(RedisKeys.reservationTotal(k)));
+        return r.arg(member);
     }
 
     /** Pushes the expiry of live leases (user id → lease ids) to {@code nowMs + ttlMs}; leases already released stay gone. */

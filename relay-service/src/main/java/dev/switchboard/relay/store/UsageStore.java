@@ -56,7 +56,7 @@ public class UsageStore {
     /*
      * One batch of finished requests, applied atomically by one script run.
      * KEYS[1] batch marker, KEYS[2] usage stream, then c spend counters, m minute counters, u unsettled hashes,
-     * r reservation sets.
+     * r reservation sets, each followed by its total.
      * ARGV[1] marker ttl s, ARGV[2] stream MAXLEN, ARGV[3] unsettled ttl ms, ARGV[4] name of the total field,
      * ARGV[5..9] c, m, u, e, r; then per counter: delta, expire-at (epoch s); per minute counter: delta;
      * per unsettled entry: request id, micro-USD; per event: its JSON; per reservation: its member.
@@ -95,8 +95,10 @@ public class UsageStore {
               a = a + 1
             end
             for i = 1, r do
-              redis.call('ZREM', KEYS[k], ARGV[a])
-              k = k + 1
+              if redis.call('ZREM', KEYS[k], ARGV[a]) == 1 then
+                redis.call('DECRBY', KEYS[k + 1], tonumber(string.match(ARGV[a], ':(%d+)$')) or 0)
+              end
+              k = k + 2
               a = a + 1
             end
             return 1
@@ -150,6 +152,7 @@ public class UsageStore {
         /** Removes a finished request's reservation from one reservation set. */
         public Batch release(String reservationKey, String member) {
             reservationKeys.add(reservationKey);
+            reservationKeys.add(RedisKeys.reservationTotal(reservationKey));
             reservationMembers.add(member);
             return this;
         }
@@ -202,7 +205,7 @@ public class UsageStore {
             args.add(Integer.toString(minutes.size()));
             args.add(Integer.toString(unsettledKeys.size()));
             args.add(Integer.toString(events.size()));
-            args.add(Integer.toString(reservationKeys.size()));
+            args.add(Integer.toString(reservationMembers.size()));
             counters.forEach((k, v) -> {
                 keys.add(k);
                 args.add(Long.toString(v[0]));

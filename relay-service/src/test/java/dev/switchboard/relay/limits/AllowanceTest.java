@@ -13,6 +13,8 @@ import dev.switchboard.relay.support.Fixture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.subscription.UniSubscriber;
+import io.smallrye.mutiny.subscription.UniSubscription;
 import jakarta.inject.Inject;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -146,36 +148,80 @@ class AllowanceTest {
 
     @Test
     void aKeyNearItsRpmLimitIsAdmittedExactlyAndNeverPastIt() {
-        ApiKeySnapshot key = key(40, null, null, unlimitedGroup()); // 40 < 4 blocks of 32: never far
+        ApiKeySnapshot key = key(12, null, null, unlimitedGroup()); // a block of 1/8 of 12 holds fewer than 2: exact
         LimitService s = replica(8);
         int allowed = 0;
-        for (int i = 0; i < 50; i++) {
+        for (int i = 0; i < 20; i++) {
             if (admit(s, key, 0).allowed()) {
                 allowed++;
             }
         }
-        assertThat(allowed).isEqualTo(40);
+        assertThat(allowed).isEqualTo(12);
         assertThat(s.localAdmissions()).isZero();
     }
 
     @Test
+    void aKeyWithAMiddlingRpmLimitGetsSmallerBlocksAndNeverPassesIt() {
+        ApiKeySnapshot key = key(400, null, null, unlimitedGroup()); // blocks of 400/8 = 50 → capped at 32
+        LimitService s = replica(8);
+        int allowed = 0;
+        for (int i = 0; i < 500; i++) {
+            if (admit(s, key, 0).allowed()) {
+                allowed++;
+            }
+        }
+        assertThat(s.localAdmissions()).as("admitted from blocks while far from the limit").isPositive();
+        assertThat(allowed).as("admitted in all").isLessThanOrEqualTo(400);
+        s.stop();
+        awaitCount(() -> counted(key.apiKeyId()), allowed);
+        assertThat(counted(key.apiKeyId())).as("counted in the window once the blocks retired").isEqualTo(allowed);
+    }
+
+    @Test
+    void aLocalAdmissionCancelledBeforeItsCallerSawItGivesItsLeaseBack() {
+        ApiKeySnapshot key = key(null, 64, null, unlimitedGroup());
+        LimitService s = replica(8);
+        List<Admission> first = new ArrayList<>();
+        awaitBlock(s, key, first);
+        first.forEach(a -> a.lease().release());
+        for (int i = 0; i < 20; i++) {
+            s.admit(key, "cancelled-" + i, 0).subscribe().withSubscriber(new UniSubscriber<Admission>() {
+                @Override
+                public void onSubscribe(UniSubscription subscription) {
+                    subscription.cancel();
+                }
+
+                @Override
+                public void onItem(Admission a) {
+                    throw new AssertionError("a cancelled caller gets nothing");
+                }
+
+                @Override
+                public void onFailure(Throwable failure) {
+                }
+            });
+        }
+        assertThat(s.heldLeases()).as("leases held by nobody").isZero();
+    }
+
+    @Test
     void leasesOfABlockCountAgainstTheUserOnEveryReplica() {
-        ApiKeySnapshot key = key(null, 40, null, unlimitedGroup()); // 8 leases a block, room for 4 blocks: one grant
+        ApiKeySnapshot key = key(null, 64, null, unlimitedGroup()); // blocks of 64/8 = 8 leases
         LimitService a = replica(8);
         LimitService b = replica(8);
         List<Admission> held = new ArrayList<>();
         awaitBlock(a, key, held);
         // replica b sees a's block in Redis: everything held there counts, and b can never exceed the limit
         int more = 0;
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < 90; i++) {
             Admission x = admit(b, key, 0);
             if (x.allowed()) {
                 held.add(x);
                 more++;
             }
         }
-        assertThat(zcard(RedisKeys.concurrency(key.userId()))).as("leases in Redis").isLessThanOrEqualTo(40);
-        assertThat(held.size()).as("requests holding a slot").isLessThanOrEqualTo(40);
+        assertThat(zcard(RedisKeys.concurrency(key.userId()))).as("leases in Redis").isLessThanOrEqualTo(64);
+        assertThat(held.size()).as("requests holding a slot").isLessThanOrEqualTo(64);
         assertThat(more).isPositive();
         held.forEach(x -> x.lease().release());
     }

@@ -340,7 +340,8 @@ class LimitServiceTest {
      */
     @Test
     void admissionCancelledByTheCallerGivesItsLeaseBack() {
-        ApiKeySnapshot key = key(1_000, 100, null, unlimitedGroup());
+        // metered without an estimate: always the exact script, the path whose race this is about
+        ApiKeySnapshot key = key(1_000, 100, usd("1000"), unlimitedGroup());
         AtomicInteger delivered = new AtomicInteger();
         for (int i = 0; i < 50; i++) {
             limits.admit(key, "cancelled-" + i).subscribe().withSubscriber(new UniSubscriber<Admission>() {

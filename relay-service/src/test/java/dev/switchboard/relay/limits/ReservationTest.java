@@ -103,6 +103,8 @@ class ReservationTest extends RelayTestBase {
             Fixture.sleep(20);
         }
         assertThat(reservations(key)).as("reservations left in " + key).isZero();
+        String total = redis.value(String.class).get(RedisKeys.reservationTotal(key));
+        assertThat(total == null ? 0 : Long.parseLong(total)).as("total of " + key).isZero();
     }
 
     @Test

@@ -315,14 +315,8 @@ public class LimitStore {
     public Uni<List<String>> admit(long apiKeyId, long userId, long nowMs, String requestId, Integer rpmLimit,
             long windowMs, String leaseId, Integer concurrencyLimit, long leaseTtlMs, Long balanceMicro,
             List<GroupBudget> chain, Reserve reserve) {
-        List<String> keys = new ArrayList<>();
         long bucket = Math.floorDiv(nowMs, windowMs);
-        keys.add(rateBucket(apiKeyId, bucket));
-        keys.add(rateBucket(apiKeyId, bucket - 1));
-        keys.add(RedisKeys.concurrency(userId));
-        keys.add(RedisKeys.userSpend(userId));
-        keys.add(RedisKeys.userReservations(userId));
-        keys.add(RedisKeys.reservationTotal(RedisKeys.userReservations(userId)));
+        List<String> keys = tenantKeys(apiKeyId, userId, bucket);
         for (GroupBudget g : chain) {
             keys.add(g.reservations());
             keys.add(RedisKeys.reservationTotal(g.reservations()));
@@ -368,13 +362,7 @@ public class LimitStore {
     public Uni<Boolean> grant(long apiKeyId, long userId, long groupId, long nowMs, Integer rpmLimit, long windowMs,
             Integer concurrencyLimit, long leaseTtlMs, Long balanceMicro, GroupBudget budget, BlockRequest block) {
         long bucket = Math.floorDiv(nowMs, windowMs);
-        List<String> keys = new ArrayList<>();
-        keys.add(rateBucket(apiKeyId, bucket));
-        keys.add(rateBucket(apiKeyId, bucket - 1));
-        keys.add(RedisKeys.concurrency(userId));
-        keys.add(RedisKeys.userSpend(userId));
-        keys.add(RedisKeys.userReservations(userId));
-        keys.add(RedisKeys.reservationTotal(RedisKeys.userReservations(userId)));
+        List<String> keys = tenantKeys(apiKeyId, userId, bucket);
         keys.add(RedisKeys.groupReservations(groupId));
         keys.add(RedisKeys.reservationTotal(RedisKeys.groupReservations(groupId)));
         List<String> args = new ArrayList<>();
@@ -467,6 +455,18 @@ public class LimitStore {
         redis.send(releaseRequest(keys, member))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
                 .subscribe().with(r -> { }, e -> LOG.debugf("reservation release failed: %s", e.getClass().getSimpleName()));
+    }
+
+    /** KEYS[1..6] of the admission and grant scripts: rate buckets, leases, unsettled spend, the user's reservations. */
+    private static List<String> tenantKeys(long apiKeyId, long userId, long bucket) {
+        List<String> keys = new ArrayList<>();
+        keys.add(rateBucket(apiKeyId, bucket));
+        keys.add(rateBucket(apiKeyId, bucket - 1));
+        keys.add(RedisKeys.concurrency(userId));
+        keys.add(RedisKeys.userSpend(userId));
+        keys.add(RedisKeys.userReservations(userId));
+        keys.add(RedisKeys.reservationTotal(RedisKeys.userReservations(userId)));
+        return keys;
     }
 
     /** {@link #RELEASE_RESERVATION} for the given reservation sets (each followed by its total). */

@@ -81,6 +81,18 @@ final class Allowances {
         return a;
     }
 
+    /**
+     * An admission from a block this replica already holds for the key, fetching nothing: for a request the exact
+     * script refused for its rate or concurrency while the slots it lacked sat unused in this replica's block.
+     */
+    Admission takeHeld(ApiKeySnapshot key, long estimateMicros, Leases leases) {
+        if (estimateMicros <= 0 && LimitService.metered(key)) {
+            return null;
+        }
+        KeyBlocks kb = byKey.get(key.apiKeyId());
+        return kb == null ? null : kb.take(key, estimateMicros, clock.getAsLong(), leases);
+    }
+
     /** Retires expired blocks of every key (unused allowances go back to Redis); called periodically. */
     void sweep() {
         long now = clock.getAsLong();

@@ -222,7 +222,7 @@ public class LimitService {
                 : LimitStore.Reserve.NONE;
         redisAdmissions.increment();
         return Uni.createFrom().deferred(() -> {
-            Pending p = new Pending(key, chain, at, windowMs, concurrency == null ? null : leaseId, reserve);
+            Pending p = new Pending(key, chain, at, windowMs, concurrency == null ? null : leaseId, reserve, estimateMicros);
             p.start(store.admit(key.apiKeyId(), userId, now, token, rpm, windowMs, leaseId, concurrency,
                     config.leaseTtl().toMillis(), balanceMicro, budgets, reserve));
             return Uni.createFrom().completionStage(p.result).onCancellation().invoke(p::cancelled);
@@ -249,14 +249,16 @@ public class LimitService {
         private final long windowMs;
         private final String leaseId;
         private final LimitStore.Reserve reserve;
+        private final long estimateMicros;
         private volatile Admission answered;
         private volatile long timer = -1;
         private volatile java.util.concurrent.ScheduledFuture<?> scheduled;
 
         Pending(ApiKeySnapshot key, List<GroupSnapshot> chain, Instant at, long windowMs, String leaseId,
-                LimitStore.Reserve reserve) {
+                LimitStore.Reserve reserve, long estimateMicros) {
             this.key = key;
             this.reserve = reserve;
+            this.estimateMicros = estimateMicros;
             this.chain = chain;
             this.at = at;
             this.windowMs = windowMs;
@@ -289,7 +291,7 @@ public class LimitService {
             downSinceMs.set(0);
             Admission a;
             try {
-                a = decide(reply, key, chain, at, windowMs, leaseId, reserve);
+                a = decide(reply, key, chain, at, windowMs, leaseId, reserve, estimateMicros);
             } catch (RuntimeException ex) {
                 LOG.warnf("unexpected limit script reply (%s); deciding without Redis", ex.getClass().getSimpleName());
                 a = degraded(key, clock.getAsLong());
@@ -396,7 +398,7 @@ public class LimitService {
     }
 
     private Admission decide(List<String> reply, ApiKeySnapshot key, List<GroupSnapshot> chain, Instant at,
-            long windowMs, String leaseId, LimitStore.Reserve reserve) {
+            long windowMs, String leaseId, LimitStore.Reserve reserve, long estimateMicros) {
         if ("1".equals(reply.get(0))) {
             int chosen = Integer.parseInt(reply.get(1));
             GroupSnapshot group = chosen == 0 ? key.group() : chain.get(chosen - 1);
@@ -423,6 +425,14 @@ public class LimitService {
                     "Too many concurrent requests (limit " + key.user().concurrency() + ").",
                     ceilSeconds(config.concurrencyRetryAfter().toMillis()));
         };
+        if (allowances.enabled() && (Refusal.RATE_LIMIT.equals(refusal.code()) || Refusal.CONCURRENCY_LIMIT.equals(refusal.code()))) {
+            // what Redis counts as used may be slots of this replica's own block that nobody uses yet
+            Admission held = allowances.takeHeld(key, estimateMicros, this::holdBlockLease);
+            if (held != null) {
+                localAdmissions.increment();
+                return held;
+            }
+        }
         return refuse(key.group(), refusal);
     }
 

@@ -16,9 +16,4 @@ public record Reservation(List<String> keys, String member) {
     public Reservation {
         keys = List.copyOf(keys);
     }
-
-    /** The reserved amount in micro-USD, as encoded in the member. */
-    public long micros() {
-        return Long.parseLong(member.substring(member.lastIndexOf(':') + 1));
-    }
 }

@@ -9,7 +9,6 @@ import dev.switchboard.relay.metrics.RelayMetrics;
 import dev.switchboard.relay.routing.CatalogIndex;
 import dev.switchboard.relay.routing.Candidate;
 import dev.switchboard.relay.routing.CooldownView;
-import dev.switchboard.relay.routing.CostCeiling;
 import dev.switchboard.relay.routing.HeadroomView;
 import dev.switchboard.relay.routing.Resolution;
 import dev.switchboard.relay.routing.ResolveRequest;
@@ -18,6 +17,7 @@ import dev.switchboard.relay.routing.FailoverPlanner;
 import dev.switchboard.relay.routing.Skip;
 import dev.switchboard.relay.store.RouteHitStore;
 import dev.switchboard.relay.upstream.RequestBody;
+import dev.switchboard.relay.usage.CostCeiling;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,7 +65,7 @@ final class ChainResolver {
             return 0;
         }
         return CostCeiling.micros(ceilingCandidates(loaded, body.model(), group, endpoint), body.length(),
-                body.maxOutputTokens(), defaultOutputTokens, group == null ? null : group.rateMultiplier());
+                body.maxOutputTokens(), defaultOutputTokens, group);
     }
 
     /** Who may serve a name under a group, cooldowns and headroom aside: fixed for one catalog and group version. */

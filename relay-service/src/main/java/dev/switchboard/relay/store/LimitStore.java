@@ -61,11 +61,19 @@ public class LimitStore {
             end
             """;
 
+    /** Lua: release(set, total, member) takes a reservation out of its set and, once, its amount out of the total. */
+    static final String RELEASE_LUA = """
+            local function release(set, total, member)
+              if redis.call('ZREM', set, member) == 1 then
+                redis.call('DECRBY', total, tonumber(string.match(member, ':(%d+)$')) or 0)
+              end
+            end
+            """;
+
     /** Removes one reservation member from each (zset, total) pair of KEYS, its amount from the total once. */
-    public static final String RELEASE_RESERVATION = """
-            local amount = tonumber(string.match(ARGV[1], ':(%d+)$')) or 0
+    public static final String RELEASE_RESERVATION = RELEASE_LUA + """
             for i = 1, #KEYS, 2 do
-              if redis.call('ZREM', KEYS[i], ARGV[1]) == 1 then redis.call('DECRBY', KEYS[i + 1], amount) end
+              release(KEYS[i], KEYS[i + 1], ARGV[1])
             end
             return 1
             """;

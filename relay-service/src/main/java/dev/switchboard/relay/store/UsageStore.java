@@ -60,12 +60,12 @@ public class UsageStore {
      * ARGV[1] marker ttl s, ARGV[2] stream MAXLEN, ARGV[3] unsettled ttl ms, ARGV[4] name of the total field,
      * ARGV[5..9] c, m, u, e, r; then per counter: delta, expire-at (epoch s); per minute counter: delta;
      * per unsettled entry: request id, micro-USD; per event: its JSON; per reservation: its member.
-     * A request's reservation leaves in the same script that adds its cost, so no admission in between sees
-     * neither.
+     * A request's reservation leaves in the same script that adds its cost (LimitStore.RELEASE_LUA), so no
+     * admission in between sees neither.
      * The marker makes a retried batch (reply lost after the script ran) a no-op: returns 0 then, else 1.
      * The unsettled part is RedisScripts.RECORD_UNSETTLED per entry (HSETNX, idempotent per request id).
      */
-    static final String BATCH_SCRIPT = """
+    static final String BATCH_SCRIPT = LimitStore.RELEASE_LUA + """
             if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
             local c, m, u, e = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
             local r = tonumber(ARGV[9])
@@ -95,9 +95,7 @@ public class UsageStore {
               a = a + 1
             end
             for i = 1, r do
-              if redis.call('ZREM', KEYS[k], ARGV[a]) == 1 then
-                redis.call('DECRBY', KEYS[k + 1], tonumber(string.match(ARGV[a], ':(%d+)$')) or 0)
-              end
+              release(KEYS[k], KEYS[k + 1], ARGV[a])
               k = k + 2
               a = a + 1
             end

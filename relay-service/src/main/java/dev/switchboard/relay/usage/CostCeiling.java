@@ -1,5 +1,8 @@
-package dev.switchboard.relay.routing;
+package dev.switchboard.relay.usage;
 
+import dev.switchboard.contracts.auth.GroupSnapshot;
+import dev.switchboard.relay.routing.Candidate;
+import dev.switchboard.relay.routing.CandidatePrice;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
@@ -9,7 +12,8 @@ import java.util.List;
  * metered tenant's balance and budgets. Prompt tokens are guessed from the body's size (a token per
  * {@link #BYTES_PER_TOKEN} bytes, JSON included, so rather too many than too few; capped at the candidate's
  * context window when it has one), output tokens are the client's own cap or {@code defaultOutputTokens}; the
- * request is priced at the dearest candidate it may fail over to, times the group's rate multiplier.
+ * request is priced by {@link UsageCost} (the formula the usage event is billed with) at the dearest candidate it may
+ * fail over to.
  */
 public final class CostCeiling {
 
@@ -21,11 +25,11 @@ public final class CostCeiling {
 
     /**
      * @param maxOutputTokens the client's cap, or a negative number when it set none
-     * @param multiplier the group's rate multiplier (null: 1)
-     * @return micro-USD, 0 when no candidate has a price
+     * @param group the group billed (its rate multiplier); null: multiplier 1
+     * @return micro-USD rounded up, 0 when no candidate has a price
      */
     public static long micros(List<Candidate> candidates, long bodyBytes, long maxOutputTokens, long defaultOutputTokens,
-            BigDecimal multiplier) {
+            GroupSnapshot group) {
         long prompt = (bodyBytes + BYTES_PER_TOKEN - 1) / BYTES_PER_TOKEN;
         long output = maxOutputTokens >= 0 ? maxOutputTokens : defaultOutputTokens;
         BigDecimal dearest = BigDecimal.ZERO;
@@ -35,12 +39,8 @@ public final class CostCeiling {
                 continue;
             }
             long in = c.contextWindow() == null ? prompt : Math.min(prompt, c.contextWindow());
-            // USD per million tokens times tokens is micro-USD
-            BigDecimal cost = p.price().inputPricePerMTok().multiply(BigDecimal.valueOf(in))
-                    .add(p.price().outputPricePerMTok().multiply(BigDecimal.valueOf(output)));
-            dearest = dearest.max(cost);
+            dearest = dearest.max(UsageCost.of(p.price(), group, in, output));
         }
-        return dearest.multiply(multiplier == null ? BigDecimal.ONE : multiplier).setScale(0, RoundingMode.CEILING)
-                .longValue();
+        return dearest.movePointRight(6).setScale(0, RoundingMode.CEILING).longValue();
     }
 }

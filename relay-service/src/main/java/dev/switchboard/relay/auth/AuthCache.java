@@ -103,6 +103,15 @@ public class AuthCache {
         return sequence.get();
     }
 
+    /** True while no invalidation of the key, nor a flush, came after {@code ticket}. */
+    public boolean unchangedSince(String sha, long ticket) {
+        if (ticket < floor.get()) {
+            return false;
+        }
+        Long tomb = tombstones.getIfPresent(sha);
+        return tomb == null || tomb <= ticket;
+    }
+
     /**
      * Caches the loaded entry unless an invalidation of the key (or a flush) came after {@code ticket}; returns what
      * the request should use: the cached entry, or the loaded one uncached.
@@ -114,17 +123,12 @@ public class AuthCache {
             warnUnusable(entry.snapshot().apiKeyId(), entry.version(), rules.unusable());
         }
         Cached c = new Cached(entry, rules, System.nanoTime());
-        if (ticket < floor.get()) {
-            return c;
-        }
-        Long tomb = tombstones.getIfPresent(sha);
-        if (tomb != null && tomb > ticket) {
+        if (!unchangedSince(sha, ticket)) {
             return c;
         }
         Cached kept = cache.asMap().merge(sha, c, (old, neu) -> newer(old.entry(), neu.entry()) ? old : neu);
         // an invalidation that landed while merging: its tombstone is in place before it removed anything
-        tomb = tombstones.getIfPresent(sha);
-        if (ticket < floor.get() || tomb != null && tomb > ticket) {
+        if (!unchangedSince(sha, ticket)) {
             cache.asMap().remove(sha, kept);
         }
         return kept;

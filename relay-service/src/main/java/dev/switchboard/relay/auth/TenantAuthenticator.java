@@ -19,7 +19,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -133,18 +137,39 @@ public class TenantAuthenticator {
             heardEpochs.headSet(epoch, true).clear();
             return;
         }
-        long unheard = epoch < previous || epoch - previous > MAX_EPOCH_GAP ? Long.MAX_VALUE : 0;
-        for (long e = previous + 1; unheard != Long.MAX_VALUE && e <= epoch; e++) {
+        if (epoch < previous || epoch - previous > MAX_EPOCH_GAP) {
+            heardEpochs.headSet(epoch, true).clear();
+            flush(previous, epoch);
+            return;
+        }
+        List<Long> unheard = new ArrayList<>();
+        for (long e = previous + 1; e <= epoch; e++) {
             if (!heardEpochs.remove(e)) {
-                unheard++;
+                unheard.add(e);
             }
         }
         heardEpochs.headSet(epoch, true).clear();
-        if (unheard > unnumbered) {
-            LOG.infof("auth epoch moved %d -> %d with invalidation messages missing: flushing the key cache",
-                    previous, epoch);
-            cache.invalidateAll();
+        if (unheard.size() <= unnumbered) {
+            return;
         }
+        // the epoch is bumped before its message is published, and the two reach this replica on different
+        // connections: a message may land a little after the poll. What is still unheard after the grace is lost.
+        vertx.setTimer(graceMs(), t -> {
+            long lost = unheard.stream().filter(e -> !heardEpochs.remove(e)).count();
+            if (lost > unnumbered) {
+                flush(previous, epoch);
+            }
+        });
+    }
+
+    /** How long after a poll a message for a polled epoch still counts as heard: 250 ms, at most half a poll. */
+    long graceMs() {
+        return Math.max(1, Math.min(250, config.epochPoll().toMillis() / 2));
+    }
+
+    private void flush(long previous, long epoch) {
+        LOG.infof("auth epoch moved %d -> %d with invalidation messages missing: flushing the key cache", previous, epoch);
+        cache.invalidateAll();
     }
 
     /**
@@ -171,24 +196,50 @@ public class TenantAuthenticator {
                 return Uni.createFrom().failure(e);
             }
         }
+        Lookup running = lookups.get(sha);
+        if (running != null && cache.unchangedSince(sha, running.ticket())) {
+            return Uni.createFrom().completionStage(running.result()).map(c -> check(c, client));
+        }
         long wait = limiter.acquire(client, System.currentTimeMillis());
         if (wait > 0) {
             return Uni.createFrom().failure(TenantAuthException.tooManyFailures(wait));
         }
-        return load(sha).onItemOrFailure().invoke((c, err) -> {
+        Lookup mine = new Lookup(cache.ticket(), new CompletableFuture<>());
+        Lookup other = running == null ? lookups.putIfAbsent(sha, mine) : lookups.replace(sha, running, mine) ? null : lookups.get(sha);
+        if (other != null && cache.unchangedSince(sha, other.ticket())) {
+            limiter.release(client);
+            return Uni.createFrom().completionStage(other.result()).map(c -> check(c, client));
+        }
+        load(sha, mine.ticket()).subscribe().with(c -> {
+            lookups.remove(sha, mine);
+            mine.result().complete(c);
+        }, err -> {
+            lookups.remove(sha, mine);
+            mine.result().completeExceptionally(err);
+        });
+        return Uni.createFrom().completionStage(mine.result()).onItemOrFailure().invoke((c, err) -> {
             if (err != null || !c.entry().notFound()) {
                 limiter.release(client); // found, or could not tell: only unknown keys use up the address's lookups
             }
         }).map(c -> check(c, client));
     }
 
+    /** A key lookup in flight, started at {@code ticket}: requests of the same key arriving meanwhile share it. */
+    private record Lookup(long ticket, CompletableFuture<AuthCache.Cached> result) {
+    }
+
+    /**
+     * One lookup per key at a time. A request joins the running one only while no invalidation of that key (nor
+     * a flush) came after it started, so nobody is answered from a read that predates a revocation it could see.
+     */
+    private final ConcurrentHashMap<String, Lookup> lookups = new ConcurrentHashMap<>();
+
     /**
      * Redis, then auth-service. When Redis fails or does not answer in time and this replica still holds an
      * entry for the key (however old, up to stale-ttl), that entry answers at once and auth-service refreshes
      * it in the background: a hung Redis must not hold the requests of tenants the relay already knows.
      */
-    private Uni<AuthCache.Cached> load(String sha) {
-        long ticket = cache.ticket();
+    private Uni<AuthCache.Cached> load(String sha, long ticket) {
         if (store.knownDown()) {
             AuthCache.Cached stale = cache.stale(sha);
             if (stale != null) {

@@ -198,7 +198,17 @@ public class TenantRoutes {
             java.util.function.Consumer<ApiKeySnapshot> then) {
         io.vertx.core.Context ctx = rc.vertx().getOrCreateContext();
         authenticator.authenticate(rc.request()).subscribe().with(
-                key -> onContext(ctx, () -> then.accept(key)),
+                key -> onContext(ctx, () -> {
+                    if (rc.response().closed()) {
+                        return; // the client left while its key was looked up: nothing to read, nobody to answer
+                    }
+                    try {
+                        then.accept(key);
+                    } catch (RuntimeException e) {
+                        LOG.warnf("request failed before proxying: %s", e.getClass().getSimpleName());
+                        error(rc.response(), protocol, 500, "internal_error", "The request could not be processed");
+                    }
+                }),
                 err -> onContext(ctx, () -> {
                     if (err instanceof TenantAuthException e) {
                         if (e.retryAfterSeconds() > 0) {

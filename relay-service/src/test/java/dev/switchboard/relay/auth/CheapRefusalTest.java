@@ -2,6 +2,7 @@ package dev.switchboard.relay.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.contracts.auth.AuthCacheEntry;
 import dev.switchboard.contracts.catalog.ProviderSnapshot;
 import dev.switchboard.relay.support.AuthServiceStub;
 import dev.switchboard.relay.support.Fixture;
@@ -17,9 +18,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +86,38 @@ class CheapRefusalTest extends RelayTestBase {
             }
         }
         assertThat(AuthServiceStub.calls.get() - before).isZero();
+    }
+
+    @Test
+    void requestsOfAKnownKeyArrivingTogetherShareOneLookupAndAreNeverLimited() throws Exception {
+        // what every ledger batch does to a busy metered key: its L1 entry is invalidated while many of its
+        // requests arrive from one address (a NAT, a backend)
+        String from = address();
+        String key = Fixture.newSecret();
+        String sha = TenantAuthenticator.sha256Hex(key);
+        AuthServiceStub.answers.put(sha, fx.json(AuthCacheEntry.found(Fixture.key(Fixture.group(List.of(), Map.of())))));
+        AuthServiceStub.arrived = new CompletableFuture<>();
+        CompletableFuture<Void> hold = new CompletableFuture<>();
+        AuthServiceStub.hold = hold;
+        int before = AuthServiceStub.calls.get();
+        try {
+            List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+            for (int i = 0; i < 3 * GuardProfile.FAILED_LOOKUP_LIMIT; i++) {
+                burst.add(CompletableFuture.supplyAsync(() -> send(key, from), POOL));
+            }
+            assertThat(AuthServiceStub.arrived.get(5, TimeUnit.SECONDS)).isEqualTo(sha);
+            Fixture.sleep(300); // the others arrive while the lookup is held
+            AuthServiceStub.hold = null;
+            hold.complete(null);
+            for (CompletableFuture<HttpResponse<String>> f : burst) {
+                HttpResponse<String> r = f.get(10, TimeUnit.SECONDS);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            }
+        } finally {
+            AuthServiceStub.hold = null;
+            hold.complete(null);
+        }
+        assertThat(AuthServiceStub.calls.get() - before).as("one lookup for the whole burst").isEqualTo(1);
     }
 
     @Test

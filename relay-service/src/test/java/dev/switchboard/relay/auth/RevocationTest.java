@@ -81,6 +81,27 @@ class RevocationTest extends RelayTestBase {
         assertThat(refusedWithin(key, 2000)).isBetween(0L, 2000L);
     }
 
+    @Test
+    void messagesHeardShortlyAfterThePollSawTheirEpochDoNotFlushTheKeyCache() throws Exception {
+        // a busy ledger: every batch bumps the epoch and publishes; the message reaches this replica a little
+        // after a poll may have read the new epoch. Only a lost message may flush L1.
+        ApiKeySnapshot snapshot = Fixture.key(Fixture.group(List.of(), Map.of()));
+        String key = fx.seedKey(snapshot);
+        assertThat(status(key)).isEqualTo(200);
+        // gone from Redis without an invalidation: after a flush the key would be unknown (401)
+        redis.key().del(RedisKeys.authKey(TenantAuthenticator.sha256Hex(key)));
+        long end = System.nanoTime() + 4_000_000_000L;
+        while (System.nanoTime() < end) {
+            long epoch = redis.value(String.class).incr(RedisKeys.AUTH_EPOCH);
+            Thread.sleep(100);
+            redis.pubsub(String.class).publish(RedisKeys.AUTH_EVENTS, fx.json(new AuthEvent(AuthEvent.USER, 1, 1,
+                    List.of(TenantAuthenticator.sha256Hex(Fixture.unique("other"))), epoch)));
+            Thread.sleep(20);
+        }
+        Thread.sleep(500);
+        assertThat(status(key)).as("L1 was not flushed").isEqualTo(200);
+    }
+
     /** As auth-service publishes: bump the epoch, then the message carrying it. */
     private void publishAsAuthServiceDoes(AuthEvent event) {
         long epoch = redis.value(String.class).incr(RedisKeys.AUTH_EPOCH);

@@ -52,6 +52,55 @@ class StaleLoadTest extends RelayTestBase {
     }
 
     @Test
+    void aClientLeavingWhileItsKeyIsLookedUpLeavesNoErrorAndNoStackTrace() throws Exception {
+        List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue() && r.getLoggerName() != null
+                        && !r.getLoggerName().startsWith("io.quarkus.oidc")) {
+                    errors.add(r.getLevel() + " " + r.getLoggerName() + " " + r.getMessage()
+                            + (r.getThrown() == null ? "" : " thrown " + r.getThrown()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            String key = Fixture.newSecret();
+            String sha = TenantAuthenticator.sha256Hex(key);
+            AuthServiceStub.answers.put(sha, fx.json(AuthCacheEntry.found(Fixture.key(Fixture.group(List.of(), Map.of())))));
+            AuthServiceStub.arrived = new CompletableFuture<>();
+            CompletableFuture<Void> hold = new CompletableFuture<>();
+            AuthServiceStub.hold = hold;
+            String body = "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+                socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                assertThat(AuthServiceStub.arrived.get(5, TimeUnit.SECONDS)).isEqualTo(sha);
+            } // the client is gone while its key is looked up
+            Fixture.sleep(200);
+            AuthServiceStub.hold = null;
+            hold.complete(null);
+            Fixture.sleep(500);
+            assertThat(status(key)).as("the key, loaded meanwhile, serves the next request").isEqualTo(200);
+            assertThat(errors).isEmpty();
+        } finally {
+            root.removeHandler(capture);
+        }
+    }
+
+    @Test
     void aHeldActiveAnswerArrivingAfterTheRevocationIsNotCached() throws Exception {
         ApiKeySnapshot active = Fixture.key(Fixture.group(List.of(), Map.of()));
         String key = Fixture.newSecret();
@@ -75,6 +124,7 @@ class StaleLoadTest extends RelayTestBase {
         redis.pubsub(String.class).publish(RedisKeys.AUTH_EVENTS, fx.json(new AuthEvent(AuthEvent.KEY,
                 active.apiKeyId(), revoked.version(), List.of(sha))));
         Fixture.sleep(300); // the relay receives the event
+        assertThat(status(key)).as("a request after the invalidation does not wait for the older lookup").isEqualTo(403);
 
         AuthServiceStub.hold = null;
         hold.complete(null); // the old, active answer arrives after the invalidation

@@ -55,6 +55,15 @@ public interface AuthConfig {
         @WithDefault("5")
         int maxAttempts();
 
+        /**
+         * After a read that was not full (the consumer has caught up), the next read waits until this long after
+         * the previous one started, so a steady trickle is settled in batches of some size, not one transaction,
+         * balance update and snapshot refresh (and relay invalidation) per handful of events. Adds at most this
+         * much to the lag; 0 reads again at once.
+         */
+        @WithDefault("100ms")
+        Duration linger();
+
         /** How long one XREADGROUP call blocks waiting for new messages. */
         @WithDefault("2S")
         Duration blockTimeout();

@@ -118,12 +118,15 @@ public class LedgerConsumer {
                     reclaimOnce();
                     nextReclaim = System.currentTimeMillis() + config.ledger().reclaimInterval().toMillis();
                 }
+                long started = System.nanoTime();
                 List<StreamMessage<String, String, String>> batch = stream.readNew(consumerName, count, config.ledger().blockTimeout());
+                int asked = count;
                 count = nextReadSize(count, batch.size(), config.ledger().batchSize(), config.ledger().maxBatchSize());
                 AfterCommit next = settle(batch);
                 await(inFlight);
                 inFlight = next.isEmpty() ? inFlight : redisSide.submit(next::run);
                 failures = 0;
+                sleep(lingerMs(asked, batch.size(), (System.nanoTime() - started) / 1_000_000, config.ledger().linger().toMillis()));
             } catch (RuntimeException e) {
                 failures++;
                 LOG.warnf("usage ledger poll failed (%s); retrying", e.getClass().getSimpleName());
@@ -144,6 +147,14 @@ public class LedgerConsumer {
      */
     static int nextReadSize(int asked, int got, int batch, int max) {
         return got >= asked ? Math.min(Math.max(batch, max), asked * 2) : batch;
+    }
+
+    /**
+     * How long to wait before the next read: after a partial read (caught up), what is left of {@code linger} since
+     * that read started; nothing after a full read (behind) or an empty one (it blocked already).
+     */
+    static long lingerMs(int asked, int got, long elapsedMs, long lingerMs) {
+        return got == 0 || got >= asked ? 0 : Math.max(0, lingerMs - elapsedMs);
     }
 
     /** Waits for the Redis side of the previous batch; its failure (XACK not sent) becomes this thread's. */

@@ -24,4 +24,18 @@ class ReadSizeTest {
     void aMaximumBelowTheBatchSizeNeverShrinksTheRead() {
         assertThat(LedgerConsumer.nextReadSize(1000, 1000, 1000, 10)).isEqualTo(1000);
     }
+
+    @Test
+    void aPartialReadWaitsOutTheLingerSoTheNextReadGathersMore() {
+        assertThat(LedgerConsumer.lingerMs(1000, 40, 30, 100)).isEqualTo(70);
+        assertThat(LedgerConsumer.lingerMs(1000, 1, 0, 100)).isEqualTo(100);
+        assertThat(LedgerConsumer.lingerMs(1000, 40, 150, 100)).as("the batch took longer than the linger").isZero();
+    }
+
+    @Test
+    void aFullReadAnEmptyOneOrNoLingerDoNotWait() {
+        assertThat(LedgerConsumer.lingerMs(1000, 1000, 0, 100)).as("behind: read again at once").isZero();
+        assertThat(LedgerConsumer.lingerMs(1000, 0, 0, 100)).as("the read blocked already").isZero();
+        assertThat(LedgerConsumer.lingerMs(1000, 40, 0, 0)).isZero();
+    }
 }

@@ -10,6 +10,11 @@
 #        BENCH_BUILD_DIR=target-perf   relay build folder (packaged there if its jar is missing)
 #        TRANSLATED=0                  leave out the translated rows (default: the relay is also measured against
 #                                      an Anthropic-protocol model, OpenAI client -> Anthropic upstream, translated)
+#        LEDGER=1                      also run auth-service's ledger on the usage stream (tenant user, group and key
+#                                      in PostgreSQL database BENCH_PG_DB, default switchboard_bench, created and
+#                                      migrated if missing; AUTH_REPLICAS instances): prints the consumer lag in
+#                                      seconds during each relay run and how long it takes to drain after the last,
+#                                      then reconciles ledger rows, the balance and the spend counters
 # Needs: JDK 25, wrk, nginx (apt-get install -y wrk nginx), redis on 127.0.0.1:6379, Maven repo with
 #        the mock-provider runner jar and contracts jar (mvn install of those modules).
 set -euo pipefail
@@ -34,10 +39,19 @@ MOCK_JAR="${MOCK_JAR:-$(ls "$ROOT"/mock-provider/target*/mock-provider-*-runner.
 CONTRACTS_JAR="$M2/dev/switchboard/contracts/0.1.0-SNAPSHOT/contracts-0.1.0-SNAPSHOT.jar"
 RELAY_JAR="$ROOT/relay-service/$BUILD_DIR/quarkus-app/quarkus-run.jar"
 
+LEDGER="${LEDGER:-0}"
+PG_DB="${BENCH_PG_DB:-switchboard_bench}"
+AUTH_REPLICAS="${AUTH_REPLICAS:-1}"
+AUTH_JAR="${AUTH_JAR:-$(ls -t "$ROOT"/auth-service/target*/quarkus-app/quarkus-run.jar 2>/dev/null | head -1)}"
+PSQL=(psql -h 127.0.0.1 -U postgres -d "$PG_DB" -qtAX -v ON_ERROR_STOP=1)
 for tool in wrk nginx redis-cli openssl sha256sum; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y wrk nginx redis-tools)" >&2; exit 2; }
 done
 [ -f "$MOCK_JAR" ] || { echo "mock-provider runner jar not found (mvn -pl mock-provider install)" >&2; exit 2; }
+if [ "$LEDGER" = 1 ]; then
+  command -v psql >/dev/null || { echo "LEDGER=1 needs psql" >&2; exit 2; }
+  [ -f "$AUTH_JAR" ] || { echo "LEDGER=1 needs the auth-service jar (mvn -pl auth-service -am package -DskipTests)" >&2; exit 2; }
+fi
 if [ ! -f "$RELAY_JAR" ]; then
   (cd "$ROOT" && mvn -B -o -q -pl relay-service package -DskipTests -Dsb.build.dir="$BUILD_DIR")
 fi
@@ -48,17 +62,29 @@ JFR_OPTS=""
 RELAY_OPTS="${RELAY_OPTS:-}"
 [ "${PROFILE:-0}" = 1 ] && JFR_OPTS="-XX:StartFlightRecording=filename=$WORK/relay.jfr,settings=profile,dumponexit=true"
 PIDS=()
+AUTH_PIDS=()
 rate_buckets() { # the tenant key's rpm buckets of the last 5 minutes
   local m=$(( $(date +%s) / 60 )) i
   for i in 0 1 2 3 4; do printf 'sb:rl:key:900001:w:%s ' $(( m - i )); done
+}
+spend_counters() { # the tenant's user and group spend counters of this month (compared with the ledger by LEDGER=1)
+  local month; month="month:$(date -u +%Y-%m)"
+  printf 'sb:spend:user:900001:%s sb:spend:group:900001:%s' "$month" "$month"
 }
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   # the run leaves ~200 MB in Redis (usage stream, unsettled hash): drop the bench's own keys
   # (rpm buckets sb:rl:key:900001:w:<epoch minute> expire after 2 minutes anyway)
   redis-cli -n "$REDIS_DB" UNLINK sb:usage sb:spend:user:900001 sb:rl:key:900001 sb:conc:user:900001 sb:rsv:user:900001 sb:rsv:group:900001 sb:rsv:user:900001:total sb:rsv:group:900001:total $(rate_buckets) >/dev/null 2>&1 || true
+  redis-cli -n "$REDIS_DB" UNLINK $(spend_counters) sb:usage:failures >/dev/null 2>&1 || true
+  if [ "$LEDGER" = 1 ]; then
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    "${PSQL[@]}" -c "DELETE FROM auth.usage_ledger WHERE user_id = 900001; DELETE FROM auth.usage_dead_letter WHERE payload LIKE '%\"userId\":900001,%';
+      DELETE FROM auth.api_keys WHERE id = 900001; DELETE FROM auth.users WHERE id = 900001; DELETE FROM auth.groups WHERE id = 900001" >/dev/null 2>&1 || true
+  fi
   [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
   sleep 1
+  [ "${BENCH_KEEP:-0}" = 1 ] && rm -rf /tmp/sb-bench-kept && cp -r "$WORK" /tmp/sb-bench-kept
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -69,6 +95,24 @@ wait_http() { # url, seconds
     sleep 0.1
   done
   echo "timed out waiting for $1" >&2; return 1
+}
+
+# LEDGER=1: how far behind the ledger is, as "<seconds> <events>": the age of the oldest event it has not settled
+# (the first pending entry, else the first entry after the group's last-delivered id) and how many there are
+# (XINFO GROUPS pending + lag); "0 0" when it is caught up.
+ledger_lag() {
+  local info delivered pending lag oldest now
+  info="$(redis-cli -n "$REDIS_DB" XINFO GROUPS sb:usage 2>/dev/null)" || { echo "0 0"; return; }
+  read -r delivered pending lag < <(echo "$info" | awk 'p=="last-delivered-id"{d=$0} p=="pending"{pe=$0} p=="lag"{la=$0} {p=$0} END{print d, pe+0, la+0}')
+  oldest=""
+  if [ "${pending:-0}" -gt 0 ]; then
+    oldest="$(redis-cli -n "$REDIS_DB" XPENDING sb:usage auth-ledger | sed -n 2p)"
+  elif [ "${lag:-0}" -gt 0 ]; then
+    oldest="$(redis-cli -n "$REDIS_DB" XRANGE sb:usage "(${delivered}" + COUNT 1 | head -1)"
+  fi
+  if [ -z "$oldest" ]; then echo "0 $(( ${pending:-0} + ${lag:-0} ))"; return; fi
+  now=$(date +%s%3N)
+  awk -v n="$now" -v t="${oldest%%-*}" -v e="$(( pending + lag ))" 'BEGIN { printf "%.2f %d\n", (n - t) / 1000, e }'
 }
 
 UP_KEY="bench-upstream-key"
@@ -130,6 +174,38 @@ $R DEL sb:rl:key:900001 sb:conc:user:900001 sb:spend:user:900001 sb:rsv:user:900
 $R SET "sb:auth:key:$SHA" "{\"v\":1,\"version\":$VERSION,\"notFound\":false,\"snapshot\":{\"v\":1,\"version\":$VERSION,\"apiKeyId\":900001,\"name\":\"bench\",\"keyPrefix\":\"sk-bench\",\"userId\":900001,\"groupId\":900001,\"status\":\"active\",\"expiresAt\":null,\"ipAllow\":[],\"ipDeny\":[],\"rpmLimit\":$RPM_LIMIT,\"user\":{\"id\":900001,\"name\":\"bench\",\"status\":\"active\",\"role\":\"user\",\"balanceUsd\":$BALANCE,\"concurrency\":$CONCURRENCY,\"version\":1},\"group\":{\"id\":900001,\"name\":\"bench\",\"platform\":\"any\",\"status\":\"active\",\"subscriptionType\":\"standard\",\"rateMultiplier\":1,\"dailyLimitUsd\":$BUDGET,\"weeklyLimitUsd\":$BUDGET,\"monthlyLimitUsd\":$BUDGET,\"allowedModels\":[],\"modelRouting\":{},\"modelRoutingEnabled\":false,\"version\":1},\"fallbackGroups\":[]}}" EX 3600 >/dev/null
 $R SET sb:catalog:snapshot "{\"v\":1,\"version\":$VERSION,\"publishedAt\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"providers\":[{\"id\":900001,\"name\":\"bench-mock\",\"protocol\":\"openai\",\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"enabled\":true,\"timeouts\":{\"connectMs\":2000,\"firstByteMs\":30000,\"idleMs\":30000},\"headers\":{},\"keys\":[{\"id\":900001,\"label\":\"bench\",\"secretCiphertext\":\"$SEALED\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}],\"models\":[{\"id\":900001,\"name\":\"$MODEL\",\"upstreamName\":\"gpt-bench\",\"contextWindow\":128000,\"inputPricePerMTok\":1,\"outputPricePerMTok\":2,\"enabled\":true}],\"failoverRules\":[]},{\"id\":900002,\"name\":\"bench-mock-anthropic\",\"protocol\":\"anthropic\",\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"enabled\":true,\"timeouts\":{\"connectMs\":2000,\"firstByteMs\":30000,\"idleMs\":30000},\"headers\":{},\"keys\":[{\"id\":900002,\"label\":\"bench-a\",\"secretCiphertext\":\"$SEALED\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}],\"models\":[{\"id\":900002,\"name\":\"$MODEL_TR\",\"upstreamName\":\"claude-bench\",\"contextWindow\":200000,\"inputPricePerMTok\":1,\"outputPricePerMTok\":2,\"enabled\":true}],\"failoverRules\":[]}],\"pools\":[],\"clusters\":[],\"routes\":[]}" >/dev/null
 $R SET sb:catalog:version "$VERSION" >/dev/null
+$R DEL $(spend_counters) sb:usage:failures >/dev/null
+
+# LEDGER=1: the tenant in PostgreSQL as the admin API would write it (the key's hash is the bench key's, so the
+# ledger's snapshot refreshes rewrite the same sb:auth:key entry with the same limits) and auth-service consuming.
+BALANCE_START=0
+if [ "$LEDGER" = 1 ]; then
+  psql -h 127.0.0.1 -U postgres -qtAX -c "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'" | grep -q 1 \
+    || psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $PG_DB"
+  for r in $(seq 1 "$AUTH_REPLICAS"); do
+    AUTH_PORT=$(( RELAY_PORT + 100 + r ))
+    env HTTP_HOST=127.0.0.1 HTTP_PORT=$AUTH_PORT DB_URL="jdbc:postgresql://127.0.0.1:5432/$PG_DB" \
+      REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB" SB_LEDGER_ENABLED=true SWITCHBOARD_LEDGER_CONSUMER_NAME="bench-ledger-$r" \
+      SB_INTERNAL_TOKEN="bench-$(openssl rand -hex 16)" OIDC_URL=http://127.0.0.1:9/unused \
+      "$JAVA" -Xmx256m -XX:+UseSerialGC -Dquarkus.log.level=WARN -jar "$AUTH_JAR" >"$WORK/auth-$r.log" 2>&1 &
+    PIDS+=($!)
+    AUTH_PIDS+=($!)
+  done
+  for _ in $(seq 1 300); do "${PSQL[@]}" -c "SELECT 1 FROM auth.usage_dead_letter LIMIT 0" >/dev/null 2>&1 && break; sleep 0.2; done
+  nul() { [ "$1" = null ] && echo NULL || echo "$1"; }
+  BALANCE_START=$([ "$BALANCE" = null ] && echo 0 || echo "$BALANCE")
+  "${PSQL[@]}" -c "DELETE FROM auth.usage_ledger WHERE user_id = 900001; DELETE FROM auth.api_keys WHERE id = 900001;
+    DELETE FROM auth.users WHERE id = 900001; DELETE FROM auth.groups WHERE id = 900001;
+    INSERT INTO auth.groups (id, name, platform, status, subscription_type, rate_multiplier, daily_limit_usd, weekly_limit_usd,
+      monthly_limit_usd, allowed_models, model_routing, model_routing_enabled, version, created_at)
+      VALUES (900001, 'bench-900001', 'any', 'active', 'standard', 1, $(nul $BUDGET), $(nul $BUDGET), $(nul $BUDGET), '[]', '{}', false,
+      nextval('auth.version_seq'), now());
+    INSERT INTO auth.users (id, name, email, status, role, balance_usd, concurrency, version, created_at)
+      VALUES (900001, 'bench', 'bench-900001@bench.invalid', 'active', 'user', $(nul $BALANCE), $(nul $CONCURRENCY),
+      nextval('auth.version_seq'), now());
+    INSERT INTO auth.api_keys (id, name, user_id, group_id, key_hash, key_prefix, status, ip_allow, ip_deny, rpm_limit, version, created_at)
+      VALUES (900001, 'bench', 900001, 900001, '$SHA', 'sk-bench', 'active', '[]', '[]', $(nul $RPM_LIMIT), nextval('auth.version_seq'), now())"
+fi
 
 HTTP_HOST=127.0.0.1 HTTP_PORT=$RELAY_PORT MANAGEMENT_HOST=127.0.0.1 MANAGEMENT_PORT=$RELAY_MANAGEMENT_PORT REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB" SB_DATA_KEYS="$DATA_KEYS" \
   AUTH_SERVICE_URL="http://127.0.0.1:1" SB_INTERNAL_TOKEN="bench" SB_SHUTDOWN_DELAY=0s \
@@ -150,7 +226,7 @@ to_ms() { # wrk latency like 1.23ms / 456.00us / 1.20s -> milliseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
 }
 
-declare -A RPS P50 P99
+declare -A RPS P50 P99 LAG
 RSS_MAX=0
 run() { # target url mode conns key model
   local target=$1 url=$2 mode=$3 conns=$4 key=$5 model=$6 threads=1 out
@@ -161,8 +237,13 @@ run() { # target url mode conns key model
     touch "$WORK/sampling"
     ( while [ -f "$WORK/sampling" ]; do ps -o rss= -p $RELAY_PID; sleep 0.25; done ) >"$WORK/rss.$mode.$conns" 2>/dev/null &
     SAMPLER=$!
+    if [ "$LEDGER" = 1 ]; then
+      ( while [ -f "$WORK/sampling" ]; do ledger_lag; sleep 0.5; done ) >"$WORK/lag.$target.$mode.$conns" 2>/dev/null &
+      LAG_SAMPLER=$!
+    fi
   fi
-  out="$(BENCH_KEY=$key BENCH_MODEL=$model BENCH_STREAM=$stream wrk -t"$threads" -c"$conns" -d"$DURATION" --latency -s "$HERE/chat.lua" "$url")"
+  out="$(BENCH_KEY=$key BENCH_MODEL=$model BENCH_STREAM=$stream wrk -t"$threads" -c"$conns" -d"$DURATION" --latency -s "$HERE/chat.lua" "$url" 2>"$WORK/wrk-errors")"
+  [ -s "$WORK/wrk-errors" ] && sort -u "$WORK/wrk-errors" | head -4 >&2
   local non2xx; non2xx="$(echo "$out" | awk '/Non-2xx/ {print $NF}')"
   [ -n "$non2xx" ] && echo "warning: $target $mode c=$conns had $non2xx non-2xx responses" >&2
   RPS[$target.$mode.$conns]="$(echo "$out" | awk '/Requests\/sec/ {printf "%.0f", $2}')"
@@ -171,6 +252,10 @@ run() { # target url mode conns key model
   if [ "$target" = relay ] || [ "$target" = relaytr ]; then
     rm -f "$WORK/sampling"
     wait "$SAMPLER" || true
+    if [ "$LEDGER" = 1 ]; then
+      wait "$LAG_SAMPLER" || true
+      LAG[$target.$mode.$conns]="$(sort -n "$WORK/lag.$target.$mode.$conns" | tail -1 | awk '{print $1 " s / " $2 " events"}')"
+    fi
     local r; r="$(sort -n "$WORK/rss.$mode.$conns" | tail -1)"
     if [ -n "$r" ] && [ "$r" -gt "$RSS_MAX" ]; then RSS_MAX=$r; fi
   fi
@@ -186,6 +271,25 @@ for mode in $MODES; do
     fi
   done
 done
+
+if [ "$LEDGER" = 1 ]; then
+  # after the last run: seconds until the ledger has settled everything (5 ms steps, at most 120 s)
+  DRAIN_START=$(date +%s%3N); DRAIN="not drained in 120 s"
+  while [ $(( $(date +%s%3N) - DRAIN_START )) -lt 120000 ]; do
+    if [ "$(ledger_lag)" = "0 0" ]; then DRAIN="$(awk -v ms=$(( $(date +%s%3N) - DRAIN_START )) 'BEGIN { printf "%.2f s", ms / 1000 }')"; break; fi
+    sleep 0.05
+  done
+  EVENTS=$($R XINFO STREAM sb:usage | awk 'p=="entries-added"{print; exit} {p=$0}')
+  cpu_s() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / t }' "/proc/$1/stat" 2>/dev/null || echo "?"; }
+  CPU="relay $(cpu_s "$RELAY_PID") s"
+  for pid in "${AUTH_PIDS[@]}"; do CPU="$CPU, auth-service $(cpu_s "$pid") s"; done
+  read -r ROWS COST DEAD < <("${PSQL[@]}" -F ' ' -c "SELECT (SELECT count(*) FROM auth.usage_ledger WHERE user_id = 900001),
+    (SELECT COALESCE(sum(cost_usd), 0) FROM auth.usage_ledger WHERE user_id = 900001),
+    (SELECT count(*) FROM auth.usage_dead_letter WHERE payload LIKE '%\"userId\":900001,%')")
+  SPENT=$("${PSQL[@]}" -c "SELECT $BALANCE_START - COALESCE(balance_usd, $BALANCE_START) FROM auth.users WHERE id = 900001")
+  read -r USER_MICROS GROUP_MICROS <<<"$(echo $($R MGET $(spend_counters)))"
+  UNSETTLED=$($R HGET sb:spend:user:900001 _total)
+fi
 
 curl -s "http://127.0.0.1:$RELAY_MANAGEMENT_PORT/q/metrics" | grep -E '^switchboard_(relay_(requests_total|overhead_seconds_(count|sum)|upstream_duration_seconds_(count|sum))|limit_(refusals|redis_failures|admissions|redis_round_trips)_total|usage_(batches|dropped|buffered|queued))' >"$WORK/metrics.txt" || true
 grep -E '"level":"(WARN|ERROR)"' "$WORK/relay.log" | head -20 | cut -c1-300 >"$WORK/relay-warnings.txt" || true
@@ -219,6 +323,26 @@ RESULT="$HERE/results-$(date -u +%Y%m%dT%H%M%SZ)$SUFFIX.md"
         echo "| $mode | $c | ${RPS[relay.$k]} | ${RPS[relaytr.$k]} | $(ratio "${RPS[relaytr.$k]}" "${RPS[relay.$k]}") | ${P50[relay.$k]} / ${P50[relaytr.$k]} | ${P99[relay.$k]} / ${P99[relaytr.$k]} |"
       done
     done
+  fi
+  if [ "$LEDGER" = 1 ]; then
+    echo
+    echo "Ledger ($AUTH_REPLICAS auth-service replica(s)) on the same usage stream: the most it was behind during each relay run"
+    echo "(age of the oldest unsettled event / unsettled events, sampled every 0.5 s):"
+    echo
+    echo "| mode | conns | relay req/s | ledger behind at most |"
+    echo "|---|---|---|---|"
+    for mode in $MODES; do
+      for c in $CONNS; do
+        echo "| $mode | $c | ${RPS[relay.$mode.$c]} | ${LAG[relay.$mode.$c]:--} |"
+        [ "$TRANSLATED" = 1 ] && echo "| $mode (translated) | $c | ${RPS[relaytr.$mode.$c]} | ${LAG[relaytr.$mode.$c]:--} |"
+      done
+    done
+    echo
+    echo "Drained after the last run in: $DRAIN. CPU time since start (warm-ups included): $CPU."
+    echo "Reconciliation: usage events written $EVENTS, ledger rows $ROWS, dead letters $DEAD; ledger cost sum \$$COST,"
+    echo "balance change \$$SPENT,"
+    echo "user / group spend counters (this month) \$$(awk -v u="${USER_MICROS:-0}" -v g="${GROUP_MICROS:-0}" 'BEGIN { printf "%.6f / %.6f", u / 1e6, g / 1e6 }'),"
+    echo "unsettled left ${UNSETTLED:-0} micro-USD."
   fi
   echo
   echo "Relay peak RSS during the measured runs: $(( RSS_MAX / 1024 )) MB (${RELAY_HEAP_OPTS:--Xmx192m SerialGC, code cache 64m, metaspace 128m})."

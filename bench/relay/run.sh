@@ -60,7 +60,7 @@ WORK="$(mktemp -d /tmp/sb-bench.XXXXXX)"
 # PROFILE=1: record the relay with JDK Flight Recorder and print its hottest frames at the end
 JFR_OPTS=""
 RELAY_OPTS="${RELAY_OPTS:-}"
-[ "${PROFILE:-0}" = 1 ] && JFR_OPTS="-XX:StartFlightRecording=filename=$WORK/relay.jfr,settings=profile,dumponexit=true"
+[ "${PROFILE:-0}" = 1 ] && JFR_OPTS="-XX:StartFlightRecording=filename=$WORK/relay.jfr,settings=profile,dumponexit=true,jdk.ExecutionSample#period=${PROFILE_PERIOD:-20ms}"
 PIDS=()
 AUTH_PIDS=()
 rate_buckets() { # the tenant key's rpm buckets of the last 5 minutes
@@ -222,11 +222,13 @@ curl -sf -o /dev/null -H "Authorization: Bearer $TENANT_KEY" -H 'Content-Type: a
   -d "{\"model\":\"$MODEL\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}" \
   "http://127.0.0.1:$RELAY_PORT/v1/chat/completions" || { echo "relay smoke request failed; log:" >&2; tail -20 "$WORK/relay.log" >&2; exit 1; }
 
+proc_cpu() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+redis_cpu() { redis-cli info cpu | awk -F: '/^used_cpu_(sys|user):/ { s += $2 } END { printf "%.3f", s }'; }
 to_ms() { # wrk latency like 1.23ms / 456.00us / 1.20s -> milliseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
 }
 
-declare -A RPS P50 P99 LAG
+declare -A RPS P50 P99 LAG CPU_US
 RSS_MAX=0
 run() { # target url mode conns key model
   local target=$1 url=$2 mode=$3 conns=$4 key=$5 model=$6 threads=1 out
@@ -234,6 +236,7 @@ run() { # target url mode conns key model
   local stream=0; [ "$mode" = sse ] && stream=1
   if [ "$target" = relay ] || [ "$target" = relaytr ]; then
     BENCH_KEY=$key BENCH_MODEL=$model BENCH_STREAM=$stream wrk -t"$threads" -c"$conns" -d"$WARMUP" -s "$HERE/chat.lua" "$url" >/dev/null 2>&1 || true
+    CPU_BEFORE=$(proc_cpu "$RELAY_PID"); REDIS_BEFORE=$(redis_cpu)
     touch "$WORK/sampling"
     ( while [ -f "$WORK/sampling" ]; do ps -o rss= -p $RELAY_PID; sleep 0.25; done ) >"$WORK/rss.$mode.$conns" 2>/dev/null &
     SAMPLER=$!
@@ -251,6 +254,9 @@ run() { # target url mode conns key model
   P99[$target.$mode.$conns]="$(to_ms "$(echo "$out" | awk '$1=="99%" {print $2}')")"
   if [ "$target" = relay ] || [ "$target" = relaytr ]; then
     rm -f "$WORK/sampling"
+    local reqs; reqs="$(echo "$out" | awk '/requests in/ {print $1}')"
+    CPU_US[$target.$mode.$conns]="$(awk -v a="$CPU_BEFORE" -v b="$(proc_cpu "$RELAY_PID")" -v r="$(redis_cpu)" -v q="$REDIS_BEFORE" -v n="$reqs" \
+      'BEGIN { if (n > 0) printf "%.0f / %.1f", 1e6 * (b - a) / n, 1e6 * (r - q) / n; else print "-" }')"
     wait "$SAMPLER" || true
     if [ "$LEDGER" = 1 ]; then
       wait "$LAG_SAMPLER" || true
@@ -344,6 +350,13 @@ RESULT="$HERE/results-$(date -u +%Y%m%dT%H%M%SZ)$SUFFIX.md"
     echo "user / group spend counters (this month) \$$(awk -v u="${USER_MICROS:-0}" -v g="${GROUP_MICROS:-0}" 'BEGIN { printf "%.6f / %.6f", u / 1e6, g / 1e6 }'),"
     echo "unsettled left ${UNSETTLED:-0} micro-USD."
   fi
+  echo
+  echo "CPU per request during the measured runs, relay / Redis (µs):"
+  for mode in $MODES; do
+    for c in $CONNS; do
+      printf '%s\n' "- $mode, $c connections: ${CPU_US[relay.$mode.$c]}$([ "$TRANSLATED" = 1 ] && echo "; translated ${CPU_US[relaytr.$mode.$c]}")"
+    done
+  done
   echo
   echo "Relay peak RSS during the measured runs: $(( RSS_MAX / 1024 )) MB (${RELAY_HEAP_OPTS:--Xmx192m SerialGC, code cache 64m, metaspace 128m})."
   echo "Targets: relay >= 50% of nginx at 32 connections (JSON); added p50 <= 1 ms; RSS <= 400 MB."

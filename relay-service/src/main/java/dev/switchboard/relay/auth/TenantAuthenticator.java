@@ -205,10 +205,10 @@ public class TenantAuthenticator {
             return Uni.createFrom().failure(TenantAuthException.tooManyFailures(wait));
         }
         Lookup mine = new Lookup(cache.ticket(), new CompletableFuture<>());
-        Lookup other = running == null ? lookups.putIfAbsent(sha, mine) : lookups.replace(sha, running, mine) ? null : lookups.get(sha);
-        if (other != null && cache.unchangedSince(sha, other.ticket())) {
+        Lookup shared = lookups.compute(sha, (k, cur) -> cur != null && cache.unchangedSince(k, cur.ticket()) ? cur : mine);
+        if (shared != mine) { // another request of the key started a lookup meanwhile
             limiter.release(client);
-            return Uni.createFrom().completionStage(other.result()).map(c -> check(c, client));
+            return Uni.createFrom().completionStage(shared.result()).map(c -> check(c, client));
         }
         load(sha, mine.ticket()).subscribe().with(c -> {
             lookups.remove(sha, mine);

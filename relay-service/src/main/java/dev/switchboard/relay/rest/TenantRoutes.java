@@ -202,12 +202,7 @@ public class TenantRoutes {
                     if (rc.response().closed()) {
                         return; // the client left while its key was looked up: nothing to read, nobody to answer
                     }
-                    try {
-                        then.accept(key);
-                    } catch (RuntimeException e) {
-                        LOG.warnf("request failed before proxying: %s", e.getClass().getSimpleName());
-                        error(rc.response(), protocol, 500, "internal_error", "The request could not be processed");
-                    }
+                    guard(protocol, r -> then.accept(key)).handle(rc);
                 }),
                 err -> onContext(ctx, () -> {
                     if (err instanceof TenantAuthException e) {

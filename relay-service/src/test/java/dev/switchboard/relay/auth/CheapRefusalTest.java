@@ -96,9 +96,7 @@ class CheapRefusalTest extends RelayTestBase {
         String key = Fixture.newSecret();
         String sha = TenantAuthenticator.sha256Hex(key);
         AuthServiceStub.answers.put(sha, fx.json(AuthCacheEntry.found(Fixture.key(Fixture.group(List.of(), Map.of())))));
-        AuthServiceStub.arrived = new CompletableFuture<>();
-        CompletableFuture<Void> hold = new CompletableFuture<>();
-        AuthServiceStub.hold = hold;
+        CompletableFuture<Void> hold = AuthServiceStub.holdAnswers();
         int before = AuthServiceStub.calls.get();
         try {
             List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();

@@ -10,6 +10,7 @@ import dev.switchboard.contracts.catalog.ProviderSnapshot;
 import dev.switchboard.contracts.events.AuthEvent;
 import dev.switchboard.relay.support.AuthServiceStub;
 import dev.switchboard.relay.support.Fixture;
+import dev.switchboard.relay.support.LogCapture;
 import dev.switchboard.relay.support.RelayTestBase;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -53,34 +54,13 @@ class StaleLoadTest extends RelayTestBase {
 
     @Test
     void aClientLeavingWhileItsKeyIsLookedUpLeavesNoErrorAndNoStackTrace() throws Exception {
-        List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue() && r.getLoggerName() != null
-                        && !r.getLoggerName().startsWith("io.quarkus.oidc")) {
-                    errors.add(r.getLevel() + " " + r.getLoggerName() + " " + r.getMessage()
-                            + (r.getThrown() == null ? "" : " thrown " + r.getThrown()));
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        root.addHandler(capture);
-        try {
+        try (LogCapture capture = LogCapture.start(r -> r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()
+                && r.getLoggerName() != null && !r.getLoggerName().startsWith("io.quarkus.oidc"))) {
+            List<String> errors = capture.messages();
             String key = Fixture.newSecret();
             String sha = TenantAuthenticator.sha256Hex(key);
             AuthServiceStub.answers.put(sha, fx.json(AuthCacheEntry.found(Fixture.key(Fixture.group(List.of(), Map.of())))));
-            AuthServiceStub.arrived = new CompletableFuture<>();
-            CompletableFuture<Void> hold = new CompletableFuture<>();
-            AuthServiceStub.hold = hold;
+            CompletableFuture<Void> hold = AuthServiceStub.holdAnswers();
             String body = "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
             try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
                 socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
@@ -95,8 +75,6 @@ class StaleLoadTest extends RelayTestBase {
             Fixture.sleep(500);
             assertThat(status(key)).as("the key, loaded meanwhile, serves the next request").isEqualTo(200);
             assertThat(errors).isEmpty();
-        } finally {
-            root.removeHandler(capture);
         }
     }
 
@@ -106,9 +84,7 @@ class StaleLoadTest extends RelayTestBase {
         String key = Fixture.newSecret();
         String sha = TenantAuthenticator.sha256Hex(key);
         AuthServiceStub.answers.put(sha, fx.json(AuthCacheEntry.found(active)));
-        AuthServiceStub.arrived = new CompletableFuture<>();
-        CompletableFuture<Void> hold = new CompletableFuture<>();
-        AuthServiceStub.hold = hold;
+        CompletableFuture<Void> hold = AuthServiceStub.holdAnswers();
 
         // the first request misses L1 and Redis: auth-service has read the active key and holds its answer
         CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> status(key));

@@ -11,6 +11,7 @@ import dev.switchboard.contracts.auth.UserSnapshot;
 import dev.switchboard.contracts.catalog.ProviderSnapshot;
 import dev.switchboard.relay.support.AuthServiceStub;
 import dev.switchboard.relay.support.Fixture;
+import dev.switchboard.relay.support.LogCapture;
 import dev.switchboard.relay.support.RelayTestBase;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -183,26 +184,8 @@ class TenantAuthTest extends RelayTestBase {
 
     @Test
     void logsUnusableRulesOncePerKeyVersionNotPerRequest() {
-        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                if (AuthCache.class.getName().equals(r.getLoggerName())) {
-                    lines.add(((org.jboss.logmanager.ExtLogRecord) r).getFormattedMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        root.addHandler(capture);
-        try {
+        try (LogCapture capture = LogCapture.start(r -> AuthCache.class.getName().equals(r.getLoggerName()))) {
+            List<String> lines = capture.messages();
             ApiKeySnapshot v1 = Fixture.key(Fixture.group(List.of(), Map.of()), Fixture.user(), ApiKeySnapshot.ACTIVE, null,
                     List.of("10.0.0.0/104"), List.of());
             String key = fx.seedKey(v1);
@@ -231,8 +214,6 @@ class TenantAuthTest extends RelayTestBase {
             cache.invalidateAll();
             chat(key).statusCode(200);
             assertThat(lines).hasSize(2);
-        } finally {
-            root.removeHandler(capture);
         }
     }
 

@@ -27,6 +27,14 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
     /** Completed with each call's key hash as it arrives (a test waits on it to know a lookup is in flight). */
     public static volatile java.util.concurrent.CompletableFuture<String> arrived = new java.util.concurrent.CompletableFuture<>();
 
+    /** Holds every answer from now until the returned future completes; {@link #arrived} is reset to wait on. */
+    public static java.util.concurrent.CompletableFuture<Void> holdAnswers() {
+        arrived = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Void> h = new java.util.concurrent.CompletableFuture<>();
+        hold = h;
+        return h;
+    }
+
     private Vertx vertx;
     private HttpServer server;
 

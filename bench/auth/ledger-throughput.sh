@@ -39,7 +39,7 @@ cleanup() {
     "${PSQL[@]}" -c "DELETE FROM auth.usage_ledger WHERE request_id LIKE '$TAG-%';
       DELETE FROM auth.api_keys WHERE name = '$TAG'; DELETE FROM auth.users WHERE name = '$TAG';
       DELETE FROM auth.groups WHERE name = '$TAG'" >/dev/null 2>&1 || true
-    for u in $(cut -d' ' -f1 "$WORK/users" 2>/dev/null); do "${RCLI[@]}" DEL "sb:spend:user:$u" >/dev/null 2>&1 || true; done
+    for u in $(cut -d' ' -f1 "$WORK/users" 2>/dev/null); do "${RCLI[@]}" DEL "sb:{u$u}:spend" >/dev/null 2>&1 || true; done
   fi
   rm -rf "$WORK"
 }

@@ -30,7 +30,7 @@ cleanup() {
     for _ in $(seq 1 50); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.2; done
     kill -9 "$APP_PID" 2>/dev/null || true
   fi
-  redis_ DEL sb:catalog:snapshot sb:catalog:version >/dev/null || true
+  redis_ DEL 'sb:{catalog}:snapshot' 'sb:{catalog}:version' >/dev/null || true
   psql_ -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB" || true
   rm -f "$LOG"
 }
@@ -44,7 +44,7 @@ fi
 
 psql_ -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB"
 psql_ -d postgres -c "CREATE DATABASE $BENCH_DB"
-redis_ DEL sb:catalog:snapshot sb:catalog:version >/dev/null
+redis_ DEL 'sb:{catalog}:snapshot' 'sb:{catalog}:version' >/dev/null
 
 echo "starting catalog-service on 127.0.0.1:$PORT (db $BENCH_DB, redis db $REDIS_DB) ..."
 HTTP_HOST=127.0.0.1 HTTP_PORT=$PORT \
@@ -69,11 +69,11 @@ psql_ -d "$BENCH_DB" -Atc "SELECT 'rows: providers=' || (SELECT count(*) FROM ca
 # One warm-up publish plus ROUNDS measured ones. Each is triggered through the heal path: deleting
 # the snapshot makes the periodic check re-publish (the same code path as after a change).
 for r in $(seq 0 "$ROUNDS"); do
-  before=$(redis_ GET sb:catalog:version)
-  redis_ DEL sb:catalog:snapshot >/dev/null
+  before=$(redis_ GET 'sb:{catalog}:version')
+  redis_ DEL 'sb:{catalog}:snapshot' >/dev/null
   for _ in $(seq 1 100); do
-    now=$(redis_ GET sb:catalog:version)
-    [[ -n "$now" && "$now" != "$before" ]] && redis_ EXISTS sb:catalog:snapshot | grep -q 1 && break
+    now=$(redis_ GET 'sb:{catalog}:version')
+    [[ -n "$now" && "$now" != "$before" ]] && redis_ EXISTS 'sb:{catalog}:snapshot' | grep -q 1 && break
     sleep 0.2
   done
 done
@@ -83,7 +83,7 @@ if [[ $(wc -l < "$LOG.rounds") -lt "$ROUNDS" ]]; then
   echo "only $(wc -l < "$LOG.rounds") measured publishes found"; tail -20 "$LOG"; rm -f "$LOG.rounds"; exit 1
 fi
 cat "$LOG.rounds"
-echo "snapshot size: $(redis_ STRLEN sb:catalog:snapshot) bytes"
+echo "snapshot size: $(redis_ STRLEN 'sb:{catalog}:snapshot') bytes"
 trap 'rm -f "$LOG.rounds"; cleanup' EXIT
 sed -E 's/.* in ([0-9]+) ms$/\1/' "$LOG.rounds" | sort -n | awk -v n="$ROUNDS" '
   { v[NR] = $1; sum += $1 }

@@ -65,17 +65,17 @@ PIDS=()
 AUTH_PIDS=()
 rate_buckets() { # the tenant key's rpm buckets of the last 5 minutes
   local m=$(( $(date +%s) / 60 )) i
-  for i in 0 1 2 3 4; do printf 'sb:rl:key:900001:w:%s ' $(( m - i )); done
+  for i in 0 1 2 3 4; do printf 'sb:{u900001}:rl:key:900001:w:%s ' $(( m - i )); done
 }
 spend_counters() { # the tenant's user and group spend counters of this month (compared with the ledger by LEDGER=1)
   local month; month="month:$(date -u +%Y-%m)"
-  printf 'sb:spend:user:900001:%s sb:spend:group:900001:%s' "$month" "$month"
+  printf 'sb:{u900001}:spend:%s sb:{g900001}:spend:%s' "$month" "$month"
 }
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   # the run leaves ~200 MB in Redis (usage stream, unsettled hash): drop the bench's own keys
-  # (rpm buckets sb:rl:key:900001:w:<epoch minute> expire after 2 minutes anyway)
-  redis-cli -n "$REDIS_DB" UNLINK sb:usage sb:spend:user:900001 sb:rl:key:900001 sb:conc:user:900001 sb:rsv:user:900001 sb:rsv:group:900001 sb:rsv:user:900001:total sb:rsv:group:900001:total $(rate_buckets) >/dev/null 2>&1 || true
+  # (rpm buckets sb:{u900001}:rl:key:900001:w:<epoch minute> expire after 2 minutes anyway)
+  redis-cli -n "$REDIS_DB" UNLINK sb:usage 'sb:{u900001}:spend' 'sb:{u900001}:conc' 'sb:{u900001}:rsv' 'sb:{g900001}:rsv' 'sb:{u900001}:rsv:total' 'sb:{g900001}:rsv:total' $(rate_buckets) >/dev/null 2>&1 || true
   redis-cli -n "$REDIS_DB" UNLINK $(spend_counters) sb:usage:failures >/dev/null 2>&1 || true
   if [ "$LEDGER" = 1 ]; then
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
@@ -170,10 +170,10 @@ if [ "$LIMITS" = 1 ]; then
 else
   RPM_LIMIT=null; BALANCE=null; CONCURRENCY=null; BUDGET=null
 fi
-$R DEL sb:rl:key:900001 sb:conc:user:900001 sb:spend:user:900001 sb:rsv:user:900001 sb:rsv:group:900001 sb:rsv:user:900001:total sb:rsv:group:900001:total sb:usage $(rate_buckets) >/dev/null 2>&1 || true
+$R DEL 'sb:{u900001}:conc' 'sb:{u900001}:spend' 'sb:{u900001}:rsv' 'sb:{g900001}:rsv' 'sb:{u900001}:rsv:total' 'sb:{g900001}:rsv:total' sb:usage $(rate_buckets) >/dev/null 2>&1 || true
 $R SET "sb:auth:key:$SHA" "{\"v\":1,\"version\":$VERSION,\"notFound\":false,\"snapshot\":{\"v\":1,\"version\":$VERSION,\"apiKeyId\":900001,\"name\":\"bench\",\"keyPrefix\":\"sk-bench\",\"userId\":900001,\"groupId\":900001,\"status\":\"active\",\"expiresAt\":null,\"ipAllow\":[],\"ipDeny\":[],\"rpmLimit\":$RPM_LIMIT,\"user\":{\"id\":900001,\"name\":\"bench\",\"status\":\"active\",\"role\":\"user\",\"balanceUsd\":$BALANCE,\"concurrency\":$CONCURRENCY,\"version\":1},\"group\":{\"id\":900001,\"name\":\"bench\",\"platform\":\"any\",\"status\":\"active\",\"subscriptionType\":\"standard\",\"rateMultiplier\":1,\"dailyLimitUsd\":$BUDGET,\"weeklyLimitUsd\":$BUDGET,\"monthlyLimitUsd\":$BUDGET,\"allowedModels\":[],\"modelRouting\":{},\"modelRoutingEnabled\":false,\"version\":1},\"fallbackGroups\":[]}}" EX 3600 >/dev/null
-$R SET sb:catalog:snapshot "{\"v\":1,\"version\":$VERSION,\"publishedAt\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"providers\":[{\"id\":900001,\"name\":\"bench-mock\",\"protocol\":\"openai\",\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"enabled\":true,\"timeouts\":{\"connectMs\":2000,\"firstByteMs\":30000,\"idleMs\":30000},\"headers\":{},\"keys\":[{\"id\":900001,\"label\":\"bench\",\"secretCiphertext\":\"$SEALED\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}],\"models\":[{\"id\":900001,\"name\":\"$MODEL\",\"upstreamName\":\"gpt-bench\",\"contextWindow\":128000,\"inputPricePerMTok\":1,\"outputPricePerMTok\":2,\"enabled\":true}],\"failoverRules\":[]},{\"id\":900002,\"name\":\"bench-mock-anthropic\",\"protocol\":\"anthropic\",\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"enabled\":true,\"timeouts\":{\"connectMs\":2000,\"firstByteMs\":30000,\"idleMs\":30000},\"headers\":{},\"keys\":[{\"id\":900002,\"label\":\"bench-a\",\"secretCiphertext\":\"$SEALED\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}],\"models\":[{\"id\":900002,\"name\":\"$MODEL_TR\",\"upstreamName\":\"claude-bench\",\"contextWindow\":200000,\"inputPricePerMTok\":1,\"outputPricePerMTok\":2,\"enabled\":true}],\"failoverRules\":[]}],\"pools\":[],\"clusters\":[],\"routes\":[]}" >/dev/null
-$R SET sb:catalog:version "$VERSION" >/dev/null
+$R SET 'sb:{catalog}:snapshot' "{\"v\":1,\"version\":$VERSION,\"publishedAt\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"providers\":[{\"id\":900001,\"name\":\"bench-mock\",\"protocol\":\"openai\",\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"enabled\":true,\"timeouts\":{\"connectMs\":2000,\"firstByteMs\":30000,\"idleMs\":30000},\"headers\":{},\"keys\":[{\"id\":900001,\"label\":\"bench\",\"secretCiphertext\":\"$SEALED\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}],\"models\":[{\"id\":900001,\"name\":\"$MODEL\",\"upstreamName\":\"gpt-bench\",\"contextWindow\":128000,\"inputPricePerMTok\":1,\"outputPricePerMTok\":2,\"enabled\":true}],\"failoverRules\":[]},{\"id\":900002,\"name\":\"bench-mock-anthropic\",\"protocol\":\"anthropic\",\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"enabled\":true,\"timeouts\":{\"connectMs\":2000,\"firstByteMs\":30000,\"idleMs\":30000},\"headers\":{},\"keys\":[{\"id\":900002,\"label\":\"bench-a\",\"secretCiphertext\":\"$SEALED\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}],\"models\":[{\"id\":900002,\"name\":\"$MODEL_TR\",\"upstreamName\":\"claude-bench\",\"contextWindow\":200000,\"inputPricePerMTok\":1,\"outputPricePerMTok\":2,\"enabled\":true}],\"failoverRules\":[]}],\"pools\":[],\"clusters\":[],\"routes\":[]}" >/dev/null
+$R SET 'sb:{catalog}:version' "$VERSION" >/dev/null
 $R DEL $(spend_counters) sb:usage:failures >/dev/null
 
 # LEDGER=1: the tenant in PostgreSQL as the admin API would write it (the key's hash is the bench key's, so the

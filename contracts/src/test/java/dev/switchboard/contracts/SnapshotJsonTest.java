@@ -208,10 +208,11 @@ class SnapshotJsonTest {
     @Test
     void redisKeysUseTheSharedPrefix() {
         assertThat(RedisKeys.authKey("ab")).isEqualTo("sb:auth:key:ab");
-        assertThat(RedisKeys.cooldown("key:1")).isEqualTo("sb:cd:key:1");
+        assertThat(RedisKeys.cooldown("key:1")).isEqualTo("sb:{cd}:key:1");
         assertThat(List.of(RedisKeys.AUTH_EVENTS, RedisKeys.AUTH_EPOCH, RedisKeys.CATALOG_SNAPSHOT,
                 RedisKeys.CATALOG_VERSION, RedisKeys.CATALOG_EVENTS, RedisKeys.COOLDOWN_EVENTS, RedisKeys.USAGE_STREAM,
-                RedisKeys.rateWindow(1), RedisKeys.concurrency(1), RedisKeys.groupSpend(1, "day:2026-11-21")))
+                RedisKeys.rateWindow(1, 2), RedisKeys.concurrency(1), RedisKeys.groupSpend(1, "day:2026-11-21"),
+                RedisKeys.batchMarker(RedisKeys.USAGE_STREAM, "b1"), RedisKeys.batchMarker(RedisKeys.userSpend(1), "b1")))
                 .allMatch(k -> k.startsWith(RedisKeys.PREFIX));
     }
 }

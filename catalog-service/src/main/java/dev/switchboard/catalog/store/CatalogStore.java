@@ -18,7 +18,7 @@ public class CatalogStore {
     /**
      * Compare-and-set: writes snapshot + version and announces the version only if it is higher than
      * the stored one, so a slow publisher can never replace a newer catalog with an older one.
-     * KEYS: snapshot, version, events channel. ARGV: version, snapshot JSON, event JSON.
+     * KEYS: snapshot, version (one hash slot). ARGV: version, snapshot JSON, event JSON, events channel.
      */
     static final String PUBLISH_IF_NEWER = """
             local current = tonumber(redis.call('GET', KEYS[2]) or '0') or 0
@@ -27,7 +27,7 @@ public class CatalogStore {
             end
             redis.call('SET', KEYS[1], ARGV[2])
             redis.call('SET', KEYS[2], ARGV[1])
-            redis.call('PUBLISH', KEYS[3], ARGV[3])
+            redis.call('PUBLISH', ARGV[4], ARGV[3])
             return 1
             """;
 
@@ -39,9 +39,9 @@ public class CatalogStore {
 
     /** @return true if written, false if Redis already holds this or a newer version */
     public boolean publishIfNewer(long version, String snapshotJson, String eventJson) {
-        Response r = redis.execute("EVAL", PUBLISH_IF_NEWER, "3",
-                RedisKeys.CATALOG_SNAPSHOT, RedisKeys.CATALOG_VERSION, RedisKeys.CATALOG_EVENTS,
-                Long.toString(version), snapshotJson, eventJson);
+        Response r = redis.execute("EVAL", PUBLISH_IF_NEWER, "2",
+                RedisKeys.CATALOG_SNAPSHOT, RedisKeys.CATALOG_VERSION,
+                Long.toString(version), snapshotJson, eventJson, RedisKeys.CATALOG_EVENTS);
         return r != null && r.toLong() == 1L;
     }
 

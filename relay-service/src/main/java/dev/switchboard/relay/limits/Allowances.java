@@ -149,7 +149,7 @@ final class Allowances {
                         if (spendMicros > 0 && balance != null) {
                             reservations.add(RedisKeys.userReservations(key.userId()));
                         }
-                        String bucket = rpm == null ? null : LimitStore.rateBucket(key.apiKeyId(), Math.floorDiv(now, windowMs));
+                        String bucket = rpm == null ? null : LimitStore.rateBucket(key.userId(), key.apiKeyId(), Math.floorDiv(now, windowMs));
                         Block block = new Block(key, id, rpm == null ? Long.MAX_VALUE : requests, spend ? spendMicros : Long.MAX_VALUE,
                                 concurrency == null ? null : slots, bucket, reservations, at + config.allowanceTtl().toMillis());
                         if (stopped) {

@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Redis side of tenant limits: one Lua script decides a whole admission (sliding-window rpm counter, concurrency
- * lease, group budgets with fallback, prepaid balance) in a single round trip, plus lease release and
- * refresh and the live usage counters of upstream keys.
+ * Redis side of tenant limits: one round trip decides a whole admission (sliding-window rpm counter, concurrency
+ * lease, group budgets with fallback, prepaid balance) with one Lua script per hash slot involved, plus lease
+ * release and refresh and the live usage counters of upstream keys. Every script and command touches one slot.
  */
 // @Singleton, not @ApplicationScoped: called on every request, and a client proxy costs a context lookup per call
 @Singleton
@@ -70,70 +70,71 @@ public class LimitStore {
             end
             """;
 
-    /** Removes one reservation member from each (zset, total) pair of KEYS, its amount from the total once. */
+    /** Removes one reservation member from the zset KEYS[1], its amount from the total KEYS[2] once. */
     public static final String RELEASE_RESERVATION = RELEASE_LUA + """
-            for i = 1, #KEYS, 2 do
-              release(KEYS[i], KEYS[i + 1], ARGV[1])
-            end
+            release(KEYS[1], KEYS[2], ARGV[1])
             return 1
             """;
 
     /*
-     * KEYS[1] current rate bucket, KEYS[2] previous rate bucket (sliding-window counter, see
-     * rateBucket), KEYS[3] concurrency zset, KEYS[4] unsettled-spend hash, KEYS[5] the user's reservation
-     * zset and KEYS[6] its total, KEYS[5+2g] and KEYS[6+2g] the reservation zset and total of group g of the
-     * chain, then KEYS[7+2G..] the spend counters of each group of the chain, in order.
-     * ARGV[1] now ms, ARGV[2] ms elapsed in the current rate bucket, ARGV[3] rpm limit or '-',
-     * ARGV[4] window ms, ARGV[5] lease id, ARGV[6] concurrency limit or '-', ARGV[7] lease ttl ms,
-     * ARGV[8] balance micro-USD or '-', ARGV[9] number of groups G, ARGV[10] the request's estimated cost
-     * in micro-USD (0: reserve nothing), ARGV[11] reservation ttl ms, ARGV[12] reservation member,
-     * then per group: n followed by n limits (micro-USD), each matching the next spend counter key.
+     * Admission is two scripts, one per hash slot, sent in one pipeline: GROUP_ADMIT_SCRIPT for each group of the
+     * chain that has spend limits (the group's slot), then USER_ADMIT_SCRIPT (the user's slot: the key's rate
+     * buckets, the user's leases, unsettled spend and reservations). Each decides its own limits atomically and
+     * writes only when they pass, so neither side can overshoot; admit() then keeps the first group that passed
+     * and gives back what the other scripts took (a later group's reservation, or the user's side when no group
+     * passed, or the group's when the user refused). Until that give-back lands a refusal can be conservative.
+     *
      * A reservation is a member '<token>:<micros>' scored by its expiry; what a set holds is kept in its total
-     * key (RESERVED_LUA), so reading it costs the same with 1 or 1 000 requests in flight. A request is admitted against a budget or balance when what is left covers its
-     * estimate on top of what is reserved, or when nothing is reserved and something is left (a request
-     * whose estimate exceeds the rest is served alone, never beside others).
-     * Checks come first and nothing is written unless all pass, so a refused request takes no rpm
-     * slot, no lease and no reservation. Returns {1, chosen group index (1-based), group reserved (0/1),
-     * user reserved (0/1)} or {0, reason, details...} ('rate' details: previous bucket, current bucket;
-     * 'balance': 1 when what is left is held by requests in flight, else 0).
+     * key (RESERVED_LUA), so reading it costs the same with 1 or 1 000 requests in flight. A request is admitted
+     * against a budget or balance when what is left covers its estimate on top of what is reserved, or when
+     * nothing is reserved and something is left (a request whose estimate exceeds the rest is served alone,
+     * never beside others).
      */
-    static final String ADMIT_SCRIPT = """
+
+    /*
+     * One group of the chain. KEYS[1] the group's reservation zset, KEYS[2] its total, KEYS[3..2+n] its spend
+     * counters. ARGV[1] now ms, ARGV[2] estimated cost micro-USD (0: reserve nothing), ARGV[3] reservation ttl ms,
+     * ARGV[4] reservation member, ARGV[5..4+n] the limits (micro-USD) of the counters, in order.
+     * Returns {1, reserved (0/1)} when every limit has room, else {0, mask of the limits reached}.
+     */
+    static final String GROUP_ADMIT_SCRIPT = """
             local now = tonumber(ARGV[1])
-            local groups = tonumber(ARGV[9])
-            local cost = tonumber(ARGV[10])
+            local cost = tonumber(ARGV[2])
             """ + RESERVED_LUA + """
-            local a = 13
-            local k = 7 + 2 * groups
-            local chosen = 0
-            local chosenLimited = false
-            local masks = {}
-            for g = 1, groups do
-              local n = tonumber(ARGV[a])
-              a = a + 1
-              local over = 0
-              local spent = {}
-              local held = 0
-              if n > 0 then
-                spent = redis.call('MGET', unpack(KEYS, k, k + n - 1))
-                held = reserved(5 + 2 * g)
-              end
-              for p = 1, n do
-                local s = tonumber(spent[p]) or 0
-                local limit = tonumber(ARGV[a])
-                if s >= limit or (held > 0 and s + held + cost > limit) then over = over + 2 ^ (p - 1) end
-                a = a + 1
-              end
-              k = k + n
-              if over == 0 then
-                chosen = g
-                chosenLimited = n > 0
-                break
-              end
-              masks[#masks + 1] = over
+            local n = #KEYS - 2
+            local spent = redis.call('MGET', unpack(KEYS, 3, 2 + n))
+            local held = reserved(1)
+            local over = 0
+            for p = 1, n do
+              local s = tonumber(spent[p]) or 0
+              local limit = tonumber(ARGV[4 + p])
+              if s >= limit or (held > 0 and s + held + cost > limit) then over = over + 2 ^ (p - 1) end
             end
-            if groups > 0 and chosen == 0 then
-              return {0, 'budget', unpack(masks)}
+            if over > 0 then return {0, over} end
+            if cost > 0 then
+              reserve(1, ARGV[4], cost, tonumber(ARGV[3]))
+              return {1, 1}
             end
+            return {1, 0}
+            """;
+
+    /*
+     * The user's side. KEYS[1] current rate bucket, KEYS[2] previous rate bucket (sliding-window counter, see
+     * rateBucket), KEYS[3] concurrency zset, KEYS[4] unsettled-spend hash, KEYS[5] the user's reservation zset and
+     * KEYS[6] its total.
+     * ARGV[1] now ms, ARGV[2] ms elapsed in the current rate bucket, ARGV[3] rpm limit or '-', ARGV[4] window ms,
+     * ARGV[5] lease id, ARGV[6] concurrency limit or '-', ARGV[7] lease ttl ms, ARGV[8] balance micro-USD or '-',
+     * ARGV[9] the request's estimated cost in micro-USD (0: reserve nothing), ARGV[10] reservation ttl ms,
+     * ARGV[11] reservation member.
+     * Checks come first (balance, rate, concurrency) and nothing is written unless all pass, so a refused request
+     * takes no rpm slot, no lease and no reservation. Returns {1, user reserved (0/1)} or {0, reason, details...}
+     * ('rate' details: previous bucket, current bucket; 'balance': 1 when what is left is held by requests in
+     * flight, else 0).
+     */
+    static final String USER_ADMIT_SCRIPT = """
+            local now = tonumber(ARGV[1])
+            local cost = tonumber(ARGV[9])
+            """ + RESERVED_LUA + """
             if ARGV[8] ~= '-' then
               local left = tonumber(ARGV[8]) - tonumber(redis.call('HGET', KEYS[4], '_total') or '0')
               local held = reserved(5)
@@ -161,47 +162,33 @@ public class LimitStore {
               redis.call('ZADD', KEYS[3], now + ttl, ARGV[5])
               redis.call('PEXPIRE', KEYS[3], ttl)
             end
-            local groupReserved, userReserved = 0, 0
-            if cost > 0 then
-              local rttl = tonumber(ARGV[11])
-              if chosenLimited then
-                reserve(5 + 2 * chosen, ARGV[12], cost, rttl)
-                groupReserved = 1
-              end
-              if ARGV[8] ~= '-' then
-                reserve(5, ARGV[12], cost, rttl)
-                userReserved = 1
-              end
+            if cost > 0 and ARGV[8] ~= '-' then
+              reserve(5, ARGV[11], cost, tonumber(ARGV[10]))
+              return {1, 1}
             end
-            return {1, chosen, groupReserved, userReserved}
+            return {1, 0}
             """;
 
     /*
-     * A block of allowances for one key, granted only when every limit is far from reached.
-     * KEYS[1] current rate bucket, KEYS[2] previous rate bucket, KEYS[3] concurrency zset, KEYS[4] unsettled-spend
-     * hash, KEYS[5] and KEYS[6] the user's reservation zset and total, KEYS[7] and KEYS[8] the group's,
-     * KEYS[9..8+n] the group's spend counters.
+     * A block of allowances for one key, granted only when every limit is far from reached: like admission, a
+     * user-slot script and (when the key's group has spend limits) a group-slot script in one pipeline; the block
+     * is granted when both grant, and a side granted alone is given back.
+     * Far means: each limit has room for F times the block on top of its use and what is reserved. Then B requests
+     * are counted in the rate bucket, C leases '<block id>.<i>' taken, and S reserved under '<block id>:<S>' in the
+     * user's and the group's sets. Both return {1} when granted, {0} when some limit is near.
+     *
+     * USER_GRANT_SCRIPT: KEYS[1] current rate bucket, KEYS[2] previous rate bucket, KEYS[3] concurrency zset,
+     * KEYS[4] unsettled-spend hash, KEYS[5] and KEYS[6] the user's reservation zset and total.
      * ARGV[1] now ms, ARGV[2] ms elapsed in the current rate bucket, ARGV[3] rpm limit or '-', ARGV[4] window ms,
      * ARGV[5] block id, ARGV[6] concurrency limit or '-', ARGV[7] lease ttl ms, ARGV[8] balance micro-USD or '-',
      * ARGV[9] requests B, ARGV[10] slots C, ARGV[11] spend S (micro-USD), ARGV[12] reservation ttl ms,
-     * ARGV[13] headroom factor F, ARGV[14] n, then n spend limits (micro-USD).
-     * Far means: each limit has room for F times the block on top of its use and what is reserved. Then B requests
-     * are counted in the rate bucket, C leases '<block id>.<i>' taken, and S reserved under '<block id>:<S>' in the
-     * user's and the group's sets. Returns {1} when granted, {0} when some limit is near.
+     * ARGV[13] headroom factor F.
      */
-    static final String GRANT_SCRIPT = """
+    static final String USER_GRANT_SCRIPT = """
             local now = tonumber(ARGV[1])
             local f = tonumber(ARGV[13])
             local b, c, s = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
             """ + RESERVED_LUA + """
-            local n = tonumber(ARGV[14])
-            if n > 0 then
-              local held = reserved(7)
-              local spent = redis.call('MGET', unpack(KEYS, 9, 8 + n))
-              for p = 1, n do
-                if (tonumber(spent[p]) or 0) + held + math.max(f * s, 1) > tonumber(ARGV[14 + p]) then return {0} end
-              end
-            end
             if ARGV[8] ~= '-' then
               local left = tonumber(ARGV[8]) - tonumber(redis.call('HGET', KEYS[4], '_total') or '0') - reserved(5)
               if left < math.max(f * s, 1) then return {0} end
@@ -224,27 +211,43 @@ public class LimitStore {
               for i = 1, c do redis.call('ZADD', KEYS[3], now + ttl, ARGV[5] .. '.' .. i) end
               redis.call('PEXPIRE', KEYS[3], ttl)
             end
-            if s > 0 then
-              local rttl = tonumber(ARGV[12])
-              local member = ARGV[5] .. ':' .. s
-              if n > 0 then
-                reserve(7, member, s, rttl)
-              end
-              if ARGV[8] ~= '-' then
-                reserve(5, member, s, rttl)
-              end
+            if s > 0 and ARGV[8] ~= '-' then
+              reserve(5, ARGV[5] .. ':' .. s, s, tonumber(ARGV[12]))
             end
             return {1}
             """;
 
-    private static final String GRANT_SHA = sha1(GRANT_SCRIPT);
+    /*
+     * GROUP_GRANT_SCRIPT: KEYS[1] and KEYS[2] the group's reservation zset and total, KEYS[3..2+n] its spend
+     * counters. ARGV[1] now ms, ARGV[2] block id, ARGV[3] spend S (micro-USD), ARGV[4] reservation ttl ms,
+     * ARGV[5] headroom factor F, ARGV[6..5+n] the counters' limits (micro-USD).
+     */
+    static final String GROUP_GRANT_SCRIPT = """
+            local now = tonumber(ARGV[1])
+            local s, f = tonumber(ARGV[3]), tonumber(ARGV[5])
+            """ + RESERVED_LUA + """
+            local n = #KEYS - 2
+            local held = reserved(1)
+            local spent = redis.call('MGET', unpack(KEYS, 3, 2 + n))
+            for p = 1, n do
+              if (tonumber(spent[p]) or 0) + held + math.max(f * s, 1) > tonumber(ARGV[5 + p]) then return {0} end
+            end
+            if s > 0 then
+              reserve(1, ARGV[2] .. ':' .. s, s, tonumber(ARGV[4]))
+            end
+            return {1}
+            """;
+
+    private static final String USER_GRANT_SHA = sha1(USER_GRANT_SCRIPT);
+    private static final String GROUP_GRANT_SHA = sha1(GROUP_GRANT_SCRIPT);
 
     /**
      * Counter of a key's admitted requests in one rate bucket ({@code floor(epoch ms / rate-window)});
-     * lives two windows. Under {@code sb:rl:key:<id>:w:}, apart from the finished-request minute counters.
+     * lives two windows. Under the key's {@link RedisKeys#rateWindow} (in its user's slot), apart from the
+     * finished-request minute counters.
      */
-    public static String rateBucket(long apiKeyId, long bucket) {
-        return RedisKeys.rateWindow(apiKeyId) + ":w:" + bucket;
+    public static String rateBucket(long userId, long apiKeyId, long bucket) {
+        return RedisKeys.rateWindow(userId, apiKeyId) + ":w:" + bucket;
     }
 
     /**
@@ -277,7 +280,8 @@ public class LimitStore {
         return Math.max(1, wait);
     }
 
-    private static final String ADMIT_SHA = sha1(ADMIT_SCRIPT);
+    private static final String USER_ADMIT_SHA = sha1(USER_ADMIT_SCRIPT);
+    private static final String GROUP_ADMIT_SHA = sha1(GROUP_ADMIT_SCRIPT);
 
     private final Redis redis;
     private final AtomicLong roundTrips = new AtomicLong();
@@ -287,7 +291,7 @@ public class LimitStore {
         this.redis = redis;
     }
 
-    /** Number of Redis round trips this store has started (for tests and diagnostics). */
+    /** Redis round trips this store has started (tests, diagnostics); the per-slot scripts of one admission or grant, sent at once, count as one. */
     public long roundTrips() {
         return roundTrips.get();
     }
@@ -311,43 +315,107 @@ public class LimitStore {
     }
 
     /**
-     * One admission round trip.
+     * One admission: the scripts of each hash slot involved (see {@code GROUP_ADMIT_SCRIPT}) sent together, one
+     * wait. Fails when any script failed (the caller then gives back lease and reservations, as for a lost answer).
      *
      * @param requestId not sent (the rpm counter keeps no members); kept for callers and diagnostics
      * @param rpmLimit null = unlimited
      * @param concurrencyLimit null = unlimited
      * @param balanceMicro null = not metered
      * @param chain the group chain up to and including the first group without spend limits
-     * @return the script's raw reply: {1, chosen, group reserved, user reserved} or {0, reason, details...}
+     * @return {1, chosen group (1-based, 0 for an empty chain), group reserved (0/1), user reserved (0/1)} or
+     *     {0, reason, details...}: 'budget' with the mask of the limits reached of each group, or the user's refusal
      */
     public Uni<List<String>> admit(long apiKeyId, long userId, long nowMs, String requestId, Integer rpmLimit,
             long windowMs, String leaseId, Integer concurrencyLimit, long leaseTtlMs, Long balanceMicro,
             List<GroupBudget> chain, Reserve reserve) {
         long bucket = Math.floorDiv(nowMs, windowMs);
-        List<String> keys = tenantKeys(apiKeyId, userId, bucket);
-        for (GroupBudget g : chain) {
+        String now = Long.toString(nowMs);
+        String cost = Long.toString(reserve.micros());
+        String reservationTtl = Long.toString(reserve.ttlMs());
+        List<Uni<Response>> calls = new ArrayList<>(chain.size() + 1);
+        int limited = 0;
+        while (limited < chain.size() && !chain.get(limited).keys().isEmpty()) {
+            GroupBudget g = chain.get(limited++);
+            List<String> keys = new ArrayList<>(2 + g.keys().size());
             keys.add(g.reservations());
             keys.add(RedisKeys.reservationTotal(g.reservations()));
-        }
-        List<String> args = new ArrayList<>();
-        args.add(Long.toString(nowMs));
-        args.add(Long.toString(nowMs - bucket * windowMs));
-        args.add(rpmLimit == null ? "-" : rpmLimit.toString());
-        args.add(Long.toString(windowMs));
-        args.add(leaseId);
-        args.add(concurrencyLimit == null ? "-" : concurrencyLimit.toString());
-        args.add(Long.toString(leaseTtlMs));
-        args.add(balanceMicro == null ? "-" : balanceMicro.toString());
-        args.add(Integer.toString(chain.size()));
-        args.add(Long.toString(reserve.micros()));
-        args.add(Long.toString(reserve.ttlMs()));
-        args.add(reserve.member());
-        for (GroupBudget g : chain) {
-            args.add(Integer.toString(g.keys().size()));
             keys.addAll(g.keys());
+            List<String> args = new ArrayList<>(4 + g.limitsMicro().size());
+            args.add(now);
+            args.add(cost);
+            args.add(reservationTtl);
+            args.add(reserve.member());
             g.limitsMicro().forEach(l -> args.add(Long.toString(l)));
+            calls.add(evalsha(GROUP_ADMIT_SCRIPT, GROUP_ADMIT_SHA, keys, args));
         }
-        return evalsha(ADMIT_SCRIPT, ADMIT_SHA, keys, args).map(LimitStore::strings);
+        String rateBucket = rateBucket(userId, apiKeyId, bucket);
+        List<String> userArgs = List.of(now, Long.toString(nowMs - bucket * windowMs), rpmLimit == null ? "-" : rpmLimit.toString(),
+                Long.toString(windowMs), leaseId, concurrencyLimit == null ? "-" : concurrencyLimit.toString(),
+                Long.toString(leaseTtlMs), balanceMicro == null ? "-" : balanceMicro.toString(), cost, reservationTtl,
+                reserve.member());
+        calls.add(evalsha(USER_ADMIT_SCRIPT, USER_ADMIT_SHA, userKeys(apiKeyId, userId, bucket), userArgs));
+        roundTrips.incrementAndGet();
+        admissionTrips.incrementAndGet();
+        int groupScripts = limited;
+        Uni<List<Response>> all = calls.size() == 1 ? calls.get(0).map(List::of) : Uni.join().all(calls).andCollectFailures();
+        return all.map(replies -> {
+            Response user = replies.get(groupScripts);
+            boolean userAdmitted = user.get(0).toInteger() == 1;
+            int chosen = groupScripts < chain.size() ? groupScripts + 1 : 0; // the chain's last group may have no limits
+            List<String> masks = new ArrayList<>();
+            for (int g = groupScripts - 1; g >= 0; g--) { // from the end, so the first group that passed is chosen
+                Response r = replies.get(g);
+                if (r.get(0).toInteger() == 1) {
+                    chosen = g + 1;
+                } else {
+                    masks.add(0, r.get(1).toString());
+                }
+            }
+            boolean groupReserved = false;
+            for (int g = 0; g < groupScripts; g++) {
+                Response r = replies.get(g);
+                if (r.get(0).toInteger() == 1 && r.get(1).toInteger() == 1) {
+                    if (userAdmitted && g + 1 == chosen) {
+                        groupReserved = true;
+                    } else { // a later group that passed too, or the user refused: not needed
+                        releaseReservation(List.of(chain.get(g).reservations()), reserve.member());
+                    }
+                }
+            }
+            if (!chain.isEmpty() && chosen == 0) {
+                if (userAdmitted) {
+                    giveBackAdmission(userId, rpmLimit == null ? null : rateBucket, concurrencyLimit == null ? null : leaseId,
+                            user.get(1).toInteger() == 1 ? reserve.member() : null);
+                }
+                List<String> refusal = new ArrayList<>(2 + masks.size());
+                refusal.add("0");
+                refusal.add("budget");
+                refusal.addAll(masks);
+                return refusal;
+            }
+            if (!userAdmitted) {
+                return strings(user);
+            }
+            return List.of("1", Integer.toString(chosen), groupReserved ? "1" : "0", user.get(1).toString());
+        });
+    }
+
+    /** Takes back what the user's admission script took for a request no group admitted; fire-and-forget. */
+    private void giveBackAdmission(long userId, String rateBucket, String leaseId, String reservationMember) {
+        List<Request> batch = new ArrayList<>(3);
+        if (rateBucket != null) {
+            batch.add(Request.cmd(Command.DECR).arg(rateBucket));
+        }
+        if (leaseId != null) {
+            batch.add(Request.cmd(Command.ZREM).arg(RedisKeys.concurrency(userId)).arg(leaseId));
+        }
+        if (reservationMember != null) {
+            batch.add(releaseRequest(RedisKeys.userReservations(userId), reservationMember));
+        }
+        if (!batch.isEmpty()) {
+            send(batch, "admission give-back");
+        }
     }
 
     /**
@@ -363,36 +431,59 @@ public class LimitStore {
     }
 
     /**
-     * Asks for a block of allowances (see {@code GRANT_SCRIPT}) for a key's own group; true when granted.
+     * Asks for a block of allowances (see {@code USER_GRANT_SCRIPT}) for a key's own group; true when granted.
+     * A side granted while the other refused is given back at once.
      *
      * @param budget the key's group's spend limits, null when it has none
      */
     public Uni<Boolean> grant(long apiKeyId, long userId, long groupId, long nowMs, Integer rpmLimit, long windowMs,
             Integer concurrencyLimit, long leaseTtlMs, Long balanceMicro, GroupBudget budget, BlockRequest block) {
         long bucket = Math.floorDiv(nowMs, windowMs);
-        List<String> keys = tenantKeys(apiKeyId, userId, bucket);
-        keys.add(RedisKeys.groupReservations(groupId));
-        keys.add(RedisKeys.reservationTotal(RedisKeys.groupReservations(groupId)));
-        List<String> args = new ArrayList<>();
-        args.add(Long.toString(nowMs));
-        args.add(Long.toString(nowMs - bucket * windowMs));
-        args.add(rpmLimit == null ? "-" : rpmLimit.toString());
-        args.add(Long.toString(windowMs));
-        args.add(block.blockId());
-        args.add(concurrencyLimit == null ? "-" : concurrencyLimit.toString());
-        args.add(Long.toString(leaseTtlMs));
-        args.add(balanceMicro == null ? "-" : balanceMicro.toString());
-        args.add(Integer.toString(block.requests()));
-        args.add(Integer.toString(block.slots()));
-        args.add(Long.toString(block.spendMicros()));
-        args.add(Long.toString(block.reservationTtlMs()));
-        args.add(Integer.toString(block.headroom()));
-        args.add(Integer.toString(budget == null ? 0 : budget.keys().size()));
-        if (budget != null) {
-            keys.addAll(budget.keys());
-            budget.limitsMicro().forEach(l -> args.add(Long.toString(l)));
+        String now = Long.toString(nowMs);
+        List<String> args = List.of(now, Long.toString(nowMs - bucket * windowMs), rpmLimit == null ? "-" : rpmLimit.toString(),
+                Long.toString(windowMs), block.blockId(), concurrencyLimit == null ? "-" : concurrencyLimit.toString(),
+                Long.toString(leaseTtlMs), balanceMicro == null ? "-" : balanceMicro.toString(), Integer.toString(block.requests()),
+                Integer.toString(block.slots()), Long.toString(block.spendMicros()), Long.toString(block.reservationTtlMs()),
+                Integer.toString(block.headroom()));
+        Uni<Response> user = evalsha(USER_GRANT_SCRIPT, USER_GRANT_SHA, userKeys(apiKeyId, userId, bucket), args);
+        roundTrips.incrementAndGet();
+        admissionTrips.incrementAndGet();
+        if (budget == null || budget.keys().isEmpty()) {
+            return user.map(LimitStore::granted);
         }
-        return evalsha(GRANT_SCRIPT, GRANT_SHA, keys, args).map(r -> r.size() > 0 && r.get(0).toInteger() == 1);
+        List<String> keys = new ArrayList<>(2 + budget.keys().size());
+        keys.add(budget.reservations());
+        keys.add(RedisKeys.reservationTotal(budget.reservations()));
+        keys.addAll(budget.keys());
+        List<String> groupArgs = new ArrayList<>(5 + budget.limitsMicro().size());
+        groupArgs.add(now);
+        groupArgs.add(block.blockId());
+        groupArgs.add(Long.toString(block.spendMicros()));
+        groupArgs.add(Long.toString(block.reservationTtlMs()));
+        groupArgs.add(Integer.toString(block.headroom()));
+        budget.limitsMicro().forEach(l -> groupArgs.add(Long.toString(l)));
+        Uni<Response> group = evalsha(GROUP_GRANT_SCRIPT, GROUP_GRANT_SHA, keys, groupArgs);
+        return Uni.combine().all().unis(user, group).asTuple().map(t -> {
+            boolean userGranted = granted(t.getItem1());
+            boolean groupGranted = granted(t.getItem2());
+            String member = block.blockId() + ":" + block.spendMicros();
+            if (userGranted && !groupGranted) {
+                List<String> slots = new ArrayList<>(block.slots());
+                for (int i = 1; concurrencyLimit != null && i <= block.slots(); i++) {
+                    slots.add(block.blockId() + "." + i);
+                }
+                returnBlock(rpmLimit == null ? null : rateBucket(userId, apiKeyId, bucket), block.requests(), userId, slots,
+                        balanceMicro == null || block.spendMicros() == 0 ? List.of() : List.of(RedisKeys.userReservations(userId)),
+                        member);
+            } else if (groupGranted && !userGranted && block.spendMicros() > 0) {
+                releaseReservation(List.of(budget.reservations()), member);
+            }
+            return userGranted && groupGranted;
+        });
+    }
+
+    private static boolean granted(Response r) {
+        return r != null && r.size() > 0 && r.get(0).toInteger() == 1;
     }
 
     /**
@@ -413,17 +504,20 @@ public class LimitStore {
             freeSlots.forEach(zrem::arg);
             batch.add(zrem);
         }
-        if (!reservationKeys.isEmpty()) {
-            batch.add(releaseRequest(reservationKeys, member));
-        }
+        reservationKeys.forEach(k -> batch.add(releaseRequest(k, member)));
         if (batch.isEmpty()) {
             return;
         }
-        roundTrips.incrementAndGet();
         admissionTrips.incrementAndGet();
+        send(batch, "block return");
+    }
+
+    /** Sends fire-and-forget commands in one pipeline, retried briefly; each command stays within one hash slot. */
+    private void send(List<Request> batch, String what) {
+        roundTrips.incrementAndGet();
         redis.batch(batch)
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
-                .subscribe().with(r -> { }, e -> LOG.debugf("block return failed: %s", e.getClass().getSimpleName()));
+                .subscribe().with(r -> { }, e -> LOG.debugf("%s failed: %s", what, e.getClass().getSimpleName()));
     }
 
     /**
@@ -459,17 +553,16 @@ public class LimitStore {
 
     /** Drops a reservation whose request never reaches the usage batch (its admission answer was lost); fire-and-forget. */
     public void releaseReservation(List<String> keys, String member) {
-        roundTrips.incrementAndGet();
-        redis.send(releaseRequest(keys, member))
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
-                .subscribe().with(r -> { }, e -> LOG.debugf("reservation release failed: %s", e.getClass().getSimpleName()));
+        List<Request> batch = new ArrayList<>(keys.size());
+        keys.forEach(k -> batch.add(releaseRequest(k, member)));
+        send(batch, "reservation release");
     }
 
-    /** KEYS[1..6] of the admission and grant scripts: rate buckets, leases, unsettled spend, the user's reservations. */
-    private static List<String> tenantKeys(long apiKeyId, long userId, long bucket) {
-        List<String> keys = new ArrayList<>();
-        keys.add(rateBucket(apiKeyId, bucket));
-        keys.add(rateBucket(apiKeyId, bucket - 1));
+    /** KEYS[1..6] of the user's admission and grant scripts: rate buckets, leases, unsettled spend, reservations. */
+    private static List<String> userKeys(long apiKeyId, long userId, long bucket) {
+        List<String> keys = new ArrayList<>(6);
+        keys.add(rateBucket(userId, apiKeyId, bucket));
+        keys.add(rateBucket(userId, apiKeyId, bucket - 1));
         keys.add(RedisKeys.concurrency(userId));
         keys.add(RedisKeys.userSpend(userId));
         keys.add(RedisKeys.userReservations(userId));
@@ -477,11 +570,10 @@ public class LimitStore {
         return keys;
     }
 
-    /** {@link #RELEASE_RESERVATION} for the given reservation sets (each followed by its total). */
-    private static Request releaseRequest(List<String> reservationKeys, String member) {
-        Request r = Request.cmd(Command.EVAL).arg(RELEASE_RESERVATION).arg(2 * reservationKeys.size());
-        reservationKeys.forEach(k -> r.arg(k).arg(RedisKeys.reservationTotal(k)));
-        return r.arg(member);
+    /** {@link #RELEASE_RESERVATION} for one reservation set and its total (one hash slot). */
+    private static Request releaseRequest(String reservationKey, String member) {
+        return Request.cmd(Command.EVAL).arg(RELEASE_RESERVATION).arg(2).arg(reservationKey)
+                .arg(RedisKeys.reservationTotal(reservationKey)).arg(member);
     }
 
     /** Pushes the expiry of live leases (user id → lease ids) to {@code nowMs + ttlMs}; leases already released stay gone. */
@@ -545,9 +637,8 @@ public class LimitStore {
         });
     }
 
+    /** One script call; the caller counts the round trip (the scripts of one admission are sent at once, one wait). */
     private Uni<Response> evalsha(String script, String sha, List<String> keys, List<String> args) {
-        roundTrips.incrementAndGet();
-        admissionTrips.incrementAndGet();
         return redis.send(eval(Command.EVALSHA, sha, keys, args)).onFailure(LimitStore::noScript).recoverWithUni(e -> {
             roundTrips.incrementAndGet();
             return redis.send(eval(Command.EVAL, script, keys, args));

@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * Redis side of usage accounting: spend counters, the user's unsettled spend and the {@code sb:usage}
- * stream, written for many finished requests at once by one Lua script per {@link Batch} (atomic, and
- * a no-op when the same batch is sent again); and the reads behind {@code GET /v1/usage}.
+ * stream, written for many finished requests at once by one Lua script per hash slot of a {@link Batch} and one
+ * for the stream (each a no-op when the same batch is sent again); and the reads behind {@code GET /v1/usage}.
  *
  * <p>Unsettled spend of a user ({@code RedisKeys.userSpend}) is a hash: one field per request id holding
  * its cost in micro-USD, plus {@link LimitStore#UNSETTLED_TOTAL} holding their sum. The relay adds a
@@ -49,27 +49,29 @@ public class UsageStore {
     }
 
     /** Finished requests of a tenant key in one clock minute (epoch minute). */
-    public static String minuteRequests(long apiKeyId, long epochMinute) {
-        return RedisKeys.minuteRequests(apiKeyId, epochMinute);
+    public static String minuteRequests(long userId, long apiKeyId, long epochMinute) {
+        return RedisKeys.minuteRequests(userId, apiKeyId, epochMinute);
     }
 
     /*
-     * One batch of finished requests, applied atomically by one script run.
-     * KEYS[1] batch marker, KEYS[2] usage stream, then c spend counters, m minute counters, u unsettled hashes,
-     * r reservation sets, each followed by its total.
-     * ARGV[1] marker ttl s, ARGV[2] stream MAXLEN, ARGV[3] unsettled ttl ms, ARGV[4] name of the total field,
-     * ARGV[5..9] c, m, u, e, r; then per counter: delta, expire-at (epoch s); per minute counter: delta;
-     * per unsettled entry: request id, micro-USD; per event: its JSON; per reservation: its member.
-     * A request's reservation leaves in the same script that adds its cost (LimitStore.RELEASE_LUA), so no
-     * admission in between sees neither.
-     * The marker makes a retried batch (reply lost after the script ran) a no-op: returns 0 then, else 1.
-     * The unsettled part is RedisScripts.RECORD_UNSETTLED per entry (HSETNX, idempotent per request id).
+     * One batch of finished requests is one SLOT_SCRIPT per hash slot it touches (a user's counters, unsettled spend
+     * and reservations; a group's counters and reservations), sent in one pipeline, and then, once every one of them
+     * has answered, STREAM_SCRIPT appending the events: the ledger never reads an event whose unsettled spend the
+     * relay has not recorded yet, and a request's reservation leaves in the same script that adds its cost
+     * (LimitStore.RELEASE_LUA), so no admission in between sees neither.
+     * Each script first sets its own batch marker in its slot (RedisKeys.batchMarker): a batch sent again (reply
+     * lost after a script ran) is a no-op slot by slot.
+     *
+     * SLOT_SCRIPT: KEYS[1] marker, then c spend counters, m minute counters, u unsettled hashes, r reservation sets,
+     * each followed by its total. ARGV[1] marker ttl s, ARGV[2] unsettled ttl ms, ARGV[3] name of the total field,
+     * ARGV[4..7] c, m, u, r; then per counter: delta, expire-at (epoch s); per minute counter: delta; per unsettled
+     * entry: request id, micro-USD; per reservation: its member. The unsettled part is RedisScripts.RECORD_UNSETTLED
+     * per entry (HSETNX, idempotent per request id).
      */
-    static final String BATCH_SCRIPT = LimitStore.RELEASE_LUA + """
+    static final String SLOT_SCRIPT = LimitStore.RELEASE_LUA + """
             if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
-            local c, m, u, e = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
-            local r = tonumber(ARGV[9])
-            local a, k = 10, 3
+            local c, m, u, r = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+            local a, k = 8, 2
             for i = 1, c do
               redis.call('INCRBY', KEYS[k], ARGV[a])
               redis.call('EXPIREAT', KEYS[k], ARGV[a + 1])
@@ -84,15 +86,11 @@ public class UsageStore {
             end
             for i = 1, u do
               if redis.call('HSETNX', KEYS[k], ARGV[a], ARGV[a + 1]) == 1 then
-                redis.call('HINCRBY', KEYS[k], ARGV[4], ARGV[a + 1])
+                redis.call('HINCRBY', KEYS[k], ARGV[3], ARGV[a + 1])
               end
-              redis.call('PEXPIRE', KEYS[k], ARGV[3])
+              redis.call('PEXPIRE', KEYS[k], ARGV[2])
               k = k + 1
               a = a + 2
-            end
-            for i = 1, e do
-              redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'event', ARGV[a])
-              a = a + 1
             end
             for i = 1, r do
               release(KEYS[k], KEYS[k + 1], ARGV[a])
@@ -102,32 +100,87 @@ public class UsageStore {
             return 1
             """;
 
-    private static final String BATCH_SHA = LimitStore.sha1(BATCH_SCRIPT);
-    private static final String MARKER_PREFIX = "sb:usage:batch:";
+    /** STREAM_SCRIPT: KEYS[1] marker, KEYS[2] usage stream. ARGV[1] marker ttl s, ARGV[2] stream MAXLEN, then the events' JSON. */
+    static final String STREAM_SCRIPT = """
+            if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+            for i = 3, #ARGV do
+              redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'event', ARGV[i])
+            end
+            return 1
+            """;
+
+    private static final String SLOT_SHA = LimitStore.sha1(SLOT_SCRIPT);
+    private static final String STREAM_SHA = LimitStore.sha1(STREAM_SCRIPT);
+
+    /** What one batch writes into one hash slot. */
+    private static final class SlotPart {
+        final String anyKey;
+        final Map<String, long[]> counters = new LinkedHashMap<>();
+        final Map<String, long[]> minutes = new LinkedHashMap<>();
+        final List<String> unsettledKeys = new ArrayList<>();
+        final List<String> unsettledArgs = new ArrayList<>();
+        final List<String> reservationKeys = new ArrayList<>();
+        final List<String> reservationMembers = new ArrayList<>();
+
+        SlotPart(String anyKey) {
+            this.anyKey = anyKey;
+        }
+
+        List<String> keys(String batchId) {
+            List<String> keys = new ArrayList<>(1 + counters.size() + minutes.size() + unsettledKeys.size() + reservationKeys.size());
+            keys.add(RedisKeys.batchMarker(anyKey, batchId));
+            keys.addAll(counters.keySet());
+            keys.addAll(minutes.keySet());
+            keys.addAll(unsettledKeys);
+            keys.addAll(reservationKeys);
+            return keys;
+        }
+
+        List<String> args(long markerTtlSeconds, long unsettledTtlMs) {
+            List<String> args = new ArrayList<>(7 + 2 * counters.size() + minutes.size() + unsettledArgs.size()
+                    + reservationMembers.size());
+            args.add(Long.toString(markerTtlSeconds));
+            args.add(Long.toString(unsettledTtlMs));
+            args.add(LimitStore.UNSETTLED_TOTAL);
+            args.add(Integer.toString(counters.size()));
+            args.add(Integer.toString(minutes.size()));
+            args.add(Integer.toString(unsettledKeys.size()));
+            args.add(Integer.toString(reservationMembers.size()));
+            counters.values().forEach(v -> {
+                args.add(Long.toString(v[0]));
+                args.add(Long.toString(v[1]));
+            });
+            minutes.values().forEach(v -> args.add(Long.toString(v[0])));
+            args.addAll(unsettledArgs);
+            args.addAll(reservationMembers);
+            return args;
+        }
+    }
 
     /**
-     * A batch under construction and, once {@link #seal sealed}, the exact script call that writes it.
+     * A batch under construction and, once {@link #seal sealed}, the exact script calls that write it.
      * Spend and minute counters are summed per key inside the batch (a busy group's counter is one
      * INCRBY per batch, not one per request). A sealed batch is immutable and re-sent unchanged on retry,
-     * under the same batch id, so the script can recognise it.
+     * under the same batch id, so the scripts can recognise it.
      */
     public static final class Batch {
-        private final Map<String, long[]> counters = new LinkedHashMap<>();
-        private final Map<String, long[]> minutes = new LinkedHashMap<>();
-        private final List<String> unsettledKeys = new ArrayList<>();
-        private final List<String> unsettledArgs = new ArrayList<>();
+        private final Map<Integer, SlotPart> slots = new LinkedHashMap<>();
         private final List<String> events = new ArrayList<>();
-        private final List<String> reservationKeys = new ArrayList<>();
-        private final List<String> reservationMembers = new ArrayList<>();
         private final List<String> usageIds = new ArrayList<>();
         private final List<String> requestIds = new ArrayList<>();
         private String id;
-        private Request request;
-        private Request fallback;
+        private List<Request> slotRequests;
+        private List<Request> slotFallbacks;
+        private Request streamRequest;
+        private Request streamFallback;
+
+        private SlotPart part(String key) {
+            return slots.computeIfAbsent(RedisKeys.slot(key), s -> new SlotPart(key));
+        }
 
         /** Adds {@code delta} to a spend counter that expires at the given epoch second. */
         public Batch counter(String key, long delta, long expireAtEpochSeconds) {
-            long[] c = counters.computeIfAbsent(key, k -> new long[2]);
+            long[] c = part(key).counters.computeIfAbsent(key, k -> new long[2]);
             c[0] += delta;
             c[1] = Math.max(c[1], expireAtEpochSeconds);
             return this;
@@ -135,23 +188,26 @@ public class UsageStore {
 
         /** Counts one finished request in a key's minute counter ({@link #minuteRequests}). */
         public Batch minute(String key) {
-            minutes.computeIfAbsent(key, k -> new long[1])[0]++;
+            part(key).minutes.computeIfAbsent(key, k -> new long[1])[0]++;
             return this;
         }
 
         /** Adds a request's unsettled spend of a metered user (once per request id, even across batches). */
         public Batch unsettled(long userId, String requestId, long micros) {
-            unsettledKeys.add(RedisKeys.userSpend(userId));
-            unsettledArgs.add(requestId);
-            unsettledArgs.add(Long.toString(micros));
+            String key = RedisKeys.userSpend(userId);
+            SlotPart p = part(key);
+            p.unsettledKeys.add(key);
+            p.unsettledArgs.add(requestId);
+            p.unsettledArgs.add(Long.toString(micros));
             return this;
         }
 
         /** Removes a finished request's reservation from one reservation set. */
         public Batch release(String reservationKey, String member) {
-            reservationKeys.add(reservationKey);
-            reservationKeys.add(RedisKeys.reservationTotal(reservationKey));
-            reservationMembers.add(member);
+            SlotPart p = part(reservationKey);
+            p.reservationKeys.add(reservationKey);
+            p.reservationKeys.add(RedisKeys.reservationTotal(reservationKey));
+            p.reservationMembers.add(member);
             return this;
         }
 
@@ -178,55 +234,39 @@ public class UsageStore {
             return requestIds;
         }
 
-        /** The batch id the script dedupes on; null until sealed. */
+        /** The batch id the scripts dedupe on; null until sealed. */
         public String id() {
             return id;
         }
 
-        /** Freezes the batch into its script call. */
+        /** Hash slots this batch writes besides the stream's (diagnostics, tests). */
+        public int slots() {
+            return slotRequests == null ? slots.size() : slotRequests.size();
+        }
+
+        /** Freezes the batch into its script calls. */
         public Batch seal(String batchId, long markerTtlSeconds, long streamMaxLen, long unsettledTtlMs) {
-            if (request != null) {
+            if (streamRequest != null) {
                 return this;
             }
             id = batchId;
-            int nKeys = 2 + counters.size() + minutes.size() + unsettledKeys.size() + reservationKeys.size();
-            List<String> keys = new ArrayList<>(nKeys);
-            keys.add(MARKER_PREFIX + batchId);
-            keys.add(RedisKeys.USAGE_STREAM);
-            List<String> args = new ArrayList<>(9 + 2 * counters.size() + minutes.size() + unsettledArgs.size() + events.size()
-                    + reservationMembers.size());
+            slotRequests = new ArrayList<>(slots.size());
+            slotFallbacks = new ArrayList<>(slots.size());
+            for (SlotPart p : slots.values()) {
+                List<String> keys = p.keys(batchId);
+                List<String> args = p.args(markerTtlSeconds, unsettledTtlMs);
+                slotRequests.add(eval(Command.EVALSHA, SLOT_SHA, keys, args));
+                slotFallbacks.add(eval(Command.EVAL, SLOT_SCRIPT, keys, args));
+            }
+            List<String> keys = List.of(RedisKeys.batchMarker(RedisKeys.USAGE_STREAM, batchId), RedisKeys.USAGE_STREAM);
+            List<String> args = new ArrayList<>(2 + events.size());
             args.add(Long.toString(markerTtlSeconds));
             args.add(Long.toString(streamMaxLen));
-            args.add(Long.toString(unsettledTtlMs));
-            args.add(LimitStore.UNSETTLED_TOTAL);
-            args.add(Integer.toString(counters.size()));
-            args.add(Integer.toString(minutes.size()));
-            args.add(Integer.toString(unsettledKeys.size()));
-            args.add(Integer.toString(events.size()));
-            args.add(Integer.toString(reservationMembers.size()));
-            counters.forEach((k, v) -> {
-                keys.add(k);
-                args.add(Long.toString(v[0]));
-                args.add(Long.toString(v[1]));
-            });
-            minutes.forEach((k, v) -> {
-                keys.add(k);
-                args.add(Long.toString(v[0]));
-            });
-            keys.addAll(unsettledKeys);
-            keys.addAll(reservationKeys);
-            args.addAll(unsettledArgs);
             args.addAll(events);
-            args.addAll(reservationMembers);
-            request = eval(Command.EVALSHA, BATCH_SHA, keys, args);
-            fallback = eval(Command.EVAL, BATCH_SCRIPT, keys, args);
-            counters.clear();
-            minutes.clear();
-            unsettledKeys.clear();
-            unsettledArgs.clear();
+            streamRequest = eval(Command.EVALSHA, STREAM_SHA, keys, args);
+            streamFallback = eval(Command.EVAL, STREAM_SCRIPT, keys, args);
+            slots.clear();
             events.clear();
-            reservationKeys.clear();
-            reservationMembers.clear();
             return this;
         }
 
@@ -243,18 +283,26 @@ public class UsageStore {
     }
 
     /**
-     * Writes a sealed batch in one round trip (EVALSHA, EVAL once if Redis lost the script).
+     * Writes a sealed batch: its slot scripts in one pipeline, then its events (EVALSHA, EVAL once if Redis lost
+     * a script); two round trips.
      *
-     * @return true when applied now, false when this batch id was applied before (a retry after a lost reply)
+     * @return true when the events were appended now, false when this batch id was applied before (a retry after a
+     *     lost reply)
      */
     public Uni<Boolean> write(Batch batch) {
-        if (batch.request == null) {
+        if (batch.streamRequest == null) {
             throw new IllegalStateException("batch not sealed");
         }
-        return redis.send(batch.request)
-                .onFailure(e -> e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT"))
-                .recoverWithUni(e -> redis.send(batch.fallback))
+        Uni<Void> slots = batch.slotRequests.isEmpty() ? Uni.createFrom().voidItem()
+                : redis.batch(batch.slotRequests).onFailure(UsageStore::noScript)
+                        .recoverWithUni(e -> redis.batch(batch.slotFallbacks)).replaceWithVoid();
+        return slots.chain(() -> redis.send(batch.streamRequest).onFailure(UsageStore::noScript)
+                .recoverWithUni(e -> redis.send(batch.streamFallback)))
                 .map(r -> r != null && r.toInteger() == 1);
+    }
+
+    private static boolean noScript(Throwable e) {
+        return e.getMessage() != null && e.getMessage().contains("NOSCRIPT");
     }
 
     /** Settles one request's unsettled spend (what the ledger does); returns the micro-USD removed, 0 when none. */
@@ -271,24 +319,18 @@ public class UsageStore {
      * @param counters spend counter keys to read (absent = 0)
      */
     public Uni<Snapshot> snapshot(List<String> counters, long apiKeyId, long userId, long nowMs, long windowMs) {
-        List<Request> batch = new ArrayList<>();
-        Request mget = Request.cmd(Command.MGET);
-        counters.forEach(mget::arg);
-        if (!counters.isEmpty()) {
-            batch.add(mget);
-        }
+        List<Request> batch = new ArrayList<>(counters.size() + 3);
+        counters.forEach(k -> batch.add(Request.cmd(Command.GET).arg(k))); // one GET each: they span slots
         long bucket = Math.floorDiv(nowMs, windowMs);
-        batch.add(Request.cmd(Command.MGET).arg(LimitStore.rateBucket(apiKeyId, bucket)).arg(LimitStore.rateBucket(apiKeyId, bucket - 1)));
+        batch.add(Request.cmd(Command.MGET).arg(LimitStore.rateBucket(userId, apiKeyId, bucket))
+                .arg(LimitStore.rateBucket(userId, apiKeyId, bucket - 1)));
         batch.add(Request.cmd(Command.ZCOUNT).arg(RedisKeys.concurrency(userId)).arg("(" + nowMs).arg("+inf"));
         batch.add(Request.cmd(Command.HGET).arg(RedisKeys.userSpend(userId)).arg(LimitStore.UNSETTLED_TOTAL));
         return redis.batch(batch).map(replies -> {
             int i = 0;
             List<Long> values = new ArrayList<>(counters.size());
-            if (!counters.isEmpty()) {
-                Response m = replies.get(i++);
-                for (int j = 0; j < m.size(); j++) {
-                    values.add(asLong(m.get(j)));
-                }
+            while (i < counters.size()) {
+                values.add(asLong(replies.get(i++)));
             }
             Response rate = replies.get(i++);
             // what the admission script sees: ceil(estimate) = limit minus the requests still admissible
@@ -304,13 +346,11 @@ public class UsageStore {
         if (keys.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        Request mget = Request.cmd(Command.MGET);
-        keys.forEach(mget::arg);
-        return redis.send(mget).map(m -> {
-            List<Long> values = new ArrayList<>(m.size());
-            for (int j = 0; j < m.size(); j++) {
-                values.add(asLong(m.get(j)));
-            }
+        List<Request> batch = new ArrayList<>(keys.size());
+        keys.forEach(k -> batch.add(Request.cmd(Command.GET).arg(k))); // one GET each: they may span slots
+        return redis.batch(batch).map(replies -> {
+            List<Long> values = new ArrayList<>(replies.size());
+            replies.forEach(r -> values.add(asLong(r)));
             return values;
         });
     }

@@ -36,7 +36,7 @@ public class UsageQuery {
         List<String> counters = List.of(
                 RedisKeys.groupSpend(groupId, day), RedisKeys.groupSpend(groupId, week), RedisKeys.groupSpend(groupId, month),
                 UsageStore.userPeriodSpend(key.userId(), day), UsageStore.userPeriodSpend(key.userId(), month),
-                UsageStore.minuteRequests(key.apiKeyId(), now / 60_000));
+                UsageStore.minuteRequests(key.userId(), key.apiKeyId(), now / 60_000));
         long windowMs = config.rateWindow().toMillis();
         return store.snapshot(counters, key.apiKeyId(), key.userId(), now, windowMs).map(s -> {
             List<Long> c = s.counters();

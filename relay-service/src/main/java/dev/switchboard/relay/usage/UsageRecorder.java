@@ -317,7 +317,7 @@ public class UsageRecorder {
                     batch.unsettled(event.userId(), event.usageId(), micros);
                 }
             }
-            batch.minute(UsageStore.minuteRequests(event.apiKeyId(), event.timestampMs() / 60_000));
+            batch.minute(UsageStore.minuteRequests(event.userId(), event.apiKeyId(), event.timestampMs() / 60_000));
             if (entry.reservation() != null) {
                 entry.reservation().keys().forEach(k -> batch.release(k, entry.reservation().member()));
             }

@@ -79,11 +79,11 @@ class AllowanceTest {
         }
     }
 
-    private long counted(long apiKeyId) {
+    private long counted(ApiKeySnapshot key) {
         long bucket = System.currentTimeMillis() / 60_000;
         long total = 0;
         for (long b = bucket - 2; b <= bucket; b++) {
-            Long v = redis.value(Long.class).get(LimitStore.rateBucket(apiKeyId, b));
+            Long v = redis.value(Long.class).get(LimitStore.rateBucket(key.userId(), key.apiKeyId(), b));
             total += v == null ? 0 : v;
         }
         return total;
@@ -137,8 +137,8 @@ class AllowanceTest {
         admitted.forEach(a -> end(s, a));
         s.stop(); // retires every block: what it did not use goes back
         long total = 800 + admitted.size();
-        awaitCount(() -> counted(key.apiKeyId()), total);
-        assertThat(counted(key.apiKeyId())).as("requests counted in the rpm window").isEqualTo(total);
+        awaitCount(() -> counted(key), total);
+        assertThat(counted(key)).as("requests counted in the rpm window").isEqualTo(total);
         awaitCount(() -> zcard(RedisKeys.concurrency(key.userId())), 0);
         assertThat(zcard(RedisKeys.concurrency(key.userId()))).as("leases left").isZero();
         awaitCount(() -> zcard(RedisKeys.userReservations(key.userId())), 0);
@@ -173,8 +173,8 @@ class AllowanceTest {
         assertThat(s.localAdmissions()).as("admitted from blocks while far from the limit").isPositive();
         assertThat(allowed).as("admitted in all").isLessThanOrEqualTo(400);
         s.stop();
-        awaitCount(() -> counted(key.apiKeyId()), allowed);
-        assertThat(counted(key.apiKeyId())).as("counted in the window once the blocks retired").isEqualTo(allowed);
+        awaitCount(() -> counted(key), allowed);
+        assertThat(counted(key)).as("counted in the window once the blocks retired").isEqualTo(allowed);
     }
 
     @Test

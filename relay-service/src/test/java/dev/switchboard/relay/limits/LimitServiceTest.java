@@ -56,11 +56,11 @@ class LimitServiceTest {
     }
 
     /** Requests counted in the key's current and previous rate buckets (what admissions have added). */
-    private long windowCount(long apiKeyId) {
+    private long windowCount(ApiKeySnapshot key) {
         long bucket = System.currentTimeMillis() / 60_000;
         long total = 0;
         for (long b = bucket - 2; b <= bucket; b++) {
-            Long v = redis.value(Long.class).get(LimitStore.rateBucket(apiKeyId, b));
+            Long v = redis.value(Long.class).get(LimitStore.rateBucket(key.userId(), key.apiKeyId(), b));
             total += v == null ? 0 : v;
         }
         return total;
@@ -115,7 +115,7 @@ class LimitServiceTest {
             // 3 of 3 in this minute: room once 3 * (1 - f) + 1 <= 3 next minute, i.e. 20 s into it
             assertThat(refused.refusal().retryAfterSeconds()).isBetween(20L, 80L);
         }
-        assertThat(windowCount(key.apiKeyId())).isEqualTo(3);
+        assertThat(windowCount(key)).isEqualTo(3);
         assertThat(refusals(Refusal.RATE_LIMIT) - before).isEqualTo(3.0);
         Management.given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("switchboard_limit_refusals_total{code=\"rate_limit_exceeded\""));
@@ -141,7 +141,7 @@ class LimitServiceTest {
         // 4 in this minute: next minute at 15 s the estimate is 4 * 0.75 = 3, room for one
         assertThat(refused.refusal().retryAfterSeconds()).isEqualTo(75L);
         assertThat(admit.get().allowed()).isFalse();
-        assertThat(redis.value(Long.class).get(LimitStore.rateBucket(key.apiKeyId(), minute / 60_000))).isEqualTo(4L);
+        assertThat(redis.value(Long.class).get(LimitStore.rateBucket(key.userId(), key.apiKeyId(), minute / 60_000))).isEqualTo(4L);
 
         now.set(minute + 60_000 + 15_000); // estimate 4 * 0.75 + 0 = 3
         assertThat(admit.get().allowed()).isTrue();
@@ -157,9 +157,9 @@ class LimitServiceTest {
         assertThat(admit.get().allowed()).isTrue();
         assertThat(admit.get().allowed()).isTrue();
         assertThat(admit.get().refusal().code()).isEqualTo("rate_limit_exceeded");
-        assertThat(redis.value(Long.class).get(LimitStore.rateBucket(key.apiKeyId(), minute / 60_000 + 1))).isEqualTo(2L);
-        assertThat(redis.value(Long.class).get(LimitStore.rateBucket(key.apiKeyId(), minute / 60_000 + 2))).isEqualTo(2L);
-        long ttl = redis.key().pttl(LimitStore.rateBucket(key.apiKeyId(), minute / 60_000 + 1));
+        assertThat(redis.value(Long.class).get(LimitStore.rateBucket(key.userId(), key.apiKeyId(), minute / 60_000 + 1))).isEqualTo(2L);
+        assertThat(redis.value(Long.class).get(LimitStore.rateBucket(key.userId(), key.apiKeyId(), minute / 60_000 + 2))).isEqualTo(2L);
+        long ttl = redis.key().pttl(LimitStore.rateBucket(key.userId(), key.apiKeyId(), minute / 60_000 + 1));
         assertThat(ttl).as("a bucket outlives the next window, then expires").isBetween(1L, 120_000L);
     }
 
@@ -206,7 +206,7 @@ class LimitServiceTest {
         for (int i = 0; i < 4; i++) {
             assertThat(admit(key).refusal().code()).isEqualTo("concurrency_limit_exceeded");
         }
-        assertThat(windowCount(key.apiKeyId())).isEqualTo(1);
+        assertThat(windowCount(key)).isEqualTo(1);
         held.lease().release();
     }
 
@@ -330,7 +330,7 @@ class LimitServiceTest {
             refused.add(admit(key));
         }
         assertThat(refused).allSatisfy(a -> assertThat(a.refusal().code()).isEqualTo("budget_exceeded"));
-        assertThat(windowCount(key.apiKeyId())).isZero();
+        assertThat(windowCount(key)).isZero();
         assertThat(zcard(RedisKeys.concurrency(key.userId()))).isZero();
     }
 
@@ -361,7 +361,7 @@ class LimitServiceTest {
                 }
             });
         }
-        awaitWindowCount(key.apiKeyId(), 50); // the scripts did run
+        awaitWindowCount(key, 50); // the scripts did run
         awaitZcard(RedisKeys.concurrency(key.userId()), 0);
         assertThat(delivered.get()).as("a cancelled caller gets nothing").isZero();
         assertThat(limits.heldLeases()).isZero();
@@ -398,7 +398,7 @@ class LimitServiceTest {
             }
             sub.get().cancel();
         }
-        awaitWindowCount(key.apiKeyId(), 200);
+        awaitWindowCount(key, 200);
         awaitZcard(RedisKeys.concurrency(key.userId()), 0);
         assertThat(limits.heldLeases()).isZero();
     }
@@ -440,18 +440,18 @@ class LimitServiceTest {
             assertThat(a.lease()).isSameAs(Lease.NONE);
             LimitServiceTest.sleep(5);
         }
-        awaitWindowCount(key.apiKeyId(), 5); // the late scripts did run
+        awaitWindowCount(key, 5); // the late scripts did run
         awaitZcard(RedisKeys.concurrency(key.userId()), 0);
         assertThat(service.heldLeases()).isZero();
         assertThat(service.degradedDecisions()).isEqualTo(5);
     }
 
-    private void awaitWindowCount(long apiKeyId, long expected) {
+    private void awaitWindowCount(ApiKeySnapshot key, long expected) {
         long deadline = System.currentTimeMillis() + 5_000;
-        while (windowCount(apiKeyId) != expected && System.currentTimeMillis() < deadline) {
+        while (windowCount(key) != expected && System.currentTimeMillis() < deadline) {
             sleep(20);
         }
-        assertThat(windowCount(apiKeyId)).isEqualTo(expected);
+        assertThat(windowCount(key)).isEqualTo(expected);
     }
 
     private void awaitZcard(String key, long expected) {

@@ -214,8 +214,8 @@ class UsageRecorderTest {
         Instant now = Instant.now();
         assertThat(counter(RedisKeys.groupSpend(g.id(), SpendPeriod.DAY.id(now)))).isEqualTo(300 * 2_500L);
         assertThat(counter(UsageStore.userPeriodSpend(key.userId(), SpendPeriod.MONTH.id(now)))).isEqualTo(300 * 2_500L);
-        assertThat(counter(UsageStore.minuteRequests(key.apiKeyId(), System.currentTimeMillis() / 60_000))
-                + counter(UsageStore.minuteRequests(key.apiKeyId(), System.currentTimeMillis() / 60_000 - 1))).isEqualTo(300);
+        assertThat(counter(UsageStore.minuteRequests(key.userId(), key.apiKeyId(), System.currentTimeMillis() / 60_000))
+                + counter(UsageStore.minuteRequests(key.userId(), key.apiKeyId(), System.currentTimeMillis() / 60_000 - 1))).isEqualTo(300);
         String unsettled = RedisKeys.userSpend(key.userId());
         assertThat(redis.hash(Long.class).hget(unsettled, LimitStore.UNSETTLED_TOTAL)).isEqualTo(300 * 2_500L);
         assertThat(redis.hash(String.class).hlen(unsettled)).isEqualTo(301);

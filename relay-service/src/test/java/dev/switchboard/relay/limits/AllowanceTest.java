@@ -146,6 +146,39 @@ class AllowanceTest {
         assertThat(zcard(RedisKeys.groupReservations(key.group().id()))).as("group reservations left").isZero();
     }
 
+    /**
+     * A block is the user's grant script and the group's, in two hash slots: when one side is near its limit in
+     * Redis (what the snapshot cannot show: unsettled spend, a group's spend counter) and the other grants, what
+     * the other took goes back, and the key is admitted exactly.
+     */
+    @Test
+    void aBlockOneSideRefusesIsGivenBackOnTheOtherSide() {
+        ApiKeySnapshot nearBalance = key(1_000_000, 100_000, usd("1000"), group(usd("1000"), usd("1000"), usd("1000")));
+        String unsettled = RedisKeys.userSpend(nearBalance.userId());
+        redis.hash(Long.class).hset(unsettled, LimitStore.UNSETTLED_TOTAL, 999_999_000L);
+        redis.key().expire(unsettled, 3600);
+        ApiKeySnapshot nearBudget = key(1_000_000, 100_000, usd("1000"), group(usd("1"), null, null));
+        redis.value(Long.class).setex(RedisKeys.groupSpend(nearBudget.group().id(), SpendPeriod.DAY.id(java.time.Instant.now())),
+                3600, 999_999L);
+        LimitService s = replica(32);
+        List<Admission> admitted = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            admitted.add(admit(s, nearBalance, 100));
+            admitted.add(admit(s, nearBudget, 100));
+            Fixture.sleep(5);
+        }
+        assertThat(s.localAdmissions()).as("admitted from a block").isZero();
+        assertThat(admitted).filteredOn(Admission::allowed).isNotEmpty();
+        admitted.stream().filter(Admission::allowed).forEach(a -> end(s, a));
+        awaitCount(() -> zcard(RedisKeys.groupReservations(nearBalance.group().id())), 0);
+        awaitCount(() -> zcard(RedisKeys.userReservations(nearBudget.userId())), 0);
+        awaitCount(() -> zcard(RedisKeys.concurrency(nearBudget.userId())), 0);
+        long exact = admitted.stream().filter(a -> a.allowed() && a.group() != null
+                && a.group().id() == nearBudget.group().id()).count();
+        awaitCount(() -> counted(nearBudget), exact);
+        assertThat(counted(nearBudget)).as("rpm slots: the exact admissions only, the refused block's given back").isEqualTo(exact);
+    }
+
     @Test
     void aKeyNearItsRpmLimitIsAdmittedExactlyAndNeverPastIt() {
         ApiKeySnapshot key = key(12, null, null, unlimitedGroup()); // a block of 1/8 of 12 holds fewer than 2: exact

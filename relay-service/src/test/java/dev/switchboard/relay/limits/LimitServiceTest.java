@@ -330,8 +330,34 @@ class LimitServiceTest {
             refused.add(admit(key));
         }
         assertThat(refused).allSatisfy(a -> assertThat(a.refusal().code()).isEqualTo("budget_exceeded"));
-        assertThat(windowCount(key)).isZero();
-        assertThat(zcard(RedisKeys.concurrency(key.userId()))).isZero();
+        // the user's script (another hash slot) took its slot and lease beside the group's refusal: given back
+        awaitWindowCount(key, 0);
+        awaitZcard(RedisKeys.concurrency(key.userId()), 0);
+        awaitZcard(RedisKeys.userReservations(key.userId()), 0);
+    }
+
+    @Test
+    void aRequestReservesInTheFirstGroupThatPassesOnlyAndAUserRefusalLeavesNoGroupReservation() {
+        GroupSnapshot a = group(usd("1"), null, null);
+        GroupSnapshot b = group(usd("1"), null, null);
+        GroupSnapshot c = group(usd("1"), null, null);
+        ApiKeySnapshot key = key(null, null, usd("10"), a, b, c);
+        spend(a, SpendPeriod.DAY, "1");
+        Admission served = limits.admit(key, UUID.randomUUID().toString(), 1_000).await().atMost(WAIT);
+        assertThat(served.group().id()).as("A over → B").isEqualTo(b.id());
+        assertThat(served.reservation().keys()).containsExactlyInAnyOrder(RedisKeys.groupReservations(b.id()),
+                RedisKeys.userReservations(key.userId()));
+        assertThat(zcard(RedisKeys.groupReservations(b.id()))).isEqualTo(1);
+        awaitZcard(RedisKeys.groupReservations(c.id()), 0); // C passed too, in its own script: given back
+        assertThat(zcard(RedisKeys.groupReservations(a.id()))).isZero();
+        limits.release(served.reservation());
+        awaitZcard(RedisKeys.groupReservations(b.id()), 0);
+
+        ApiKeySnapshot broke = key(null, null, usd("0"), a, b, c);
+        Admission refused = limits.admit(broke, UUID.randomUUID().toString(), 1_000).await().atMost(WAIT);
+        assertThat(refused.refusal().code()).isEqualTo("insufficient_balance");
+        awaitZcard(RedisKeys.groupReservations(b.id()), 0); // the groups admitted it: their reservations go back
+        awaitZcard(RedisKeys.groupReservations(c.id()), 0);
     }
 
     /**

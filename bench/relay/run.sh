@@ -35,14 +35,15 @@ RELAY_MANAGEMENT_PORT="${RELAY_MANAGEMENT_PORT:-19080}"
 REDIS_DB="${BENCH_REDIS_DB:-6}"          # a database no test or service uses
 BUILD_DIR="${BENCH_BUILD_DIR:-target-bench}"
 M2="${M2_REPO:-$HOME/.m2/repository}"
-MOCK_JAR="${MOCK_JAR:-$(ls "$ROOT"/mock-provider/target*/mock-provider-*-runner.jar "$M2"/dev/switchboard/mock-provider/0.1.0-SNAPSHOT/mock-provider-0.1.0-SNAPSHOT-runner.jar 2>/dev/null | head -1)}"
+# (ls exits 2 when one of its globs matches nothing: || true, so set -e does not end the script silently)
+MOCK_JAR="${MOCK_JAR:-$({ ls "$ROOT"/mock-provider/target*/mock-provider-*-runner.jar "$M2"/dev/switchboard/mock-provider/0.1.0-SNAPSHOT/mock-provider-0.1.0-SNAPSHOT-runner.jar 2>/dev/null || true; } | head -1)}"
 CONTRACTS_JAR="$M2/dev/switchboard/contracts/0.1.0-SNAPSHOT/contracts-0.1.0-SNAPSHOT.jar"
 RELAY_JAR="$ROOT/relay-service/$BUILD_DIR/quarkus-app/quarkus-run.jar"
 
 LEDGER="${LEDGER:-0}"
 PG_DB="${BENCH_PG_DB:-switchboard_bench}"
 AUTH_REPLICAS="${AUTH_REPLICAS:-1}"
-AUTH_JAR="${AUTH_JAR:-$(ls -t "$ROOT"/auth-service/target*/quarkus-app/quarkus-run.jar 2>/dev/null | head -1)}"
+AUTH_JAR="${AUTH_JAR:-$({ ls -t "$ROOT"/auth-service/target*/quarkus-app/quarkus-run.jar 2>/dev/null || true; } | head -1)}"
 PSQL=(psql -h 127.0.0.1 -U postgres -d "$PG_DB" -qtAX -v ON_ERROR_STOP=1)
 for tool in wrk nginx redis-cli openssl sha256sum; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y wrk nginx redis-tools)" >&2; exit 2; }

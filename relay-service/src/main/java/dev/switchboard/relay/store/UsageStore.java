@@ -244,8 +244,14 @@ public class UsageStore {
             return slotRequests == null ? slots.size() : slotRequests.size();
         }
 
-        /** Freezes the batch into its script calls. */
-        public Batch seal(String batchId, long markerTtlSeconds, long streamMaxLen, long unsettledTtlMs) {
+        /**
+         * Freezes the batch into its script calls.
+         *
+         * @param markerTtlSeconds how long the batch id is remembered beside the stream (events exactly once)
+         * @param slotMarkerTtlSeconds how long each slot remembers it (counters exactly once within that time)
+         */
+        public Batch seal(String batchId, long markerTtlSeconds, long slotMarkerTtlSeconds, long streamMaxLen,
+                long unsettledTtlMs) {
             if (streamRequest != null) {
                 return this;
             }
@@ -254,7 +260,7 @@ public class UsageStore {
             slotFallbacks = new ArrayList<>(slots.size());
             for (SlotPart p : slots.values()) {
                 List<String> keys = p.keys(batchId);
-                List<String> args = p.args(markerTtlSeconds, unsettledTtlMs);
+                List<String> args = p.args(slotMarkerTtlSeconds, unsettledTtlMs);
                 slotRequests.add(eval(Command.EVALSHA, SLOT_SHA, keys, args));
                 slotFallbacks.add(eval(Command.EVAL, SLOT_SCRIPT, keys, args));
             }

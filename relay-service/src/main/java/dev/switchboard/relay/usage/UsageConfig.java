@@ -23,6 +23,15 @@ public interface UsageConfig {
     @WithDefault("1h")
     Duration batchDedupeTtl();
 
+    /**
+     * How long each hash slot a batch wrote (one per user and per group of the batch) remembers it: many more
+     * markers than batch ids, so shorter. A batch re-sent after a lost reply later than this adds its spend and
+     * minute counters again (budgets then see more spend, never less); its events, unsettled spend and
+     * reservation releases stay exactly once (the batch marker, and request ids).
+     */
+    @WithDefault("5m")
+    Duration slotDedupeTtl();
+
     /** At shutdown, how long to wait for the last batches to be written. */
     @WithDefault("5s")
     Duration shutdownWait();

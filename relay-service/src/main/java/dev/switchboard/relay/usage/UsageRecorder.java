@@ -82,6 +82,7 @@ public class UsageRecorder {
     private final long retryTimer;
     private final int batchSize;
     private final long markerTtlSeconds;
+    private final long slotMarkerTtlSeconds;
     private volatile boolean stopped;
 
     /** A finished request waiting for its batch; metered = the user has a prepaid balance (unsettled spend). */
@@ -98,6 +99,7 @@ public class UsageRecorder {
         this.vertx = vertx;
         this.batchSize = Math.max(1, usage.batchSize());
         this.markerTtlSeconds = Math.max(1, usage.batchDedupeTtl().toSeconds());
+        this.slotMarkerTtlSeconds = Math.max(1, Math.min(markerTtlSeconds, usage.slotDedupeTtl().toSeconds()));
         this.dropped = Counter.builder("switchboard.usage.dropped")
                 .description("Usage records lost because the retry buffer was full").register(registry);
         this.batches = Counter.builder("switchboard.usage.batches")
@@ -329,7 +331,8 @@ public class UsageRecorder {
     }
 
     private UsageStore.Batch seal(UsageStore.Batch b) {
-        return b.seal(REPLICA + ":" + Long.toString(batchSeq.incrementAndGet(), 36), markerTtlSeconds, config.usageStreamMaxLen(),
+        return b.seal(REPLICA + ":" + Long.toString(batchSeq.incrementAndGet(), 36), markerTtlSeconds, slotMarkerTtlSeconds,
+                config.usageStreamMaxLen(),
                 config.unsettledSpendTtl().toMillis());
     }
 

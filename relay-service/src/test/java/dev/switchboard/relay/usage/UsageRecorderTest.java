@@ -233,7 +233,7 @@ class UsageRecorderTest {
                 .counter(counterKey, 7, Instant.now().getEpochSecond() + 600)
                 .unsettled(userId, rid, 7)
                 .event(event.usageId(), rid, UsageJson.write(event))
-                .seal("test-" + UUID.randomUUID(), 600, 1_000_000, 600_000);
+                .seal("test-" + UUID.randomUUID(), 600, 600, 1_000_000, 600_000);
         assertThat(store.write(batch).await().atMost(WAIT)).isTrue();
         assertThat(store.write(batch).await().atMost(WAIT)).as("second delivery recognised").isFalse();
         assertThat(counter(counterKey)).isEqualTo(7);
@@ -241,6 +241,50 @@ class UsageRecorderTest {
         assertThat(redis.key().ttl(counterKey)).isBetween(1L, 600L);
         assertThat(findEvent(rid)).isEqualTo(event);
         assertThat(countEvents(rid)).isEqualTo(1);
+    }
+
+    /**
+     * A batch is one script per hash slot, then the stream's: when the slot scripts ran and the stream's never did
+     * (the reply was lost in between), sending it again appends the events once and counts nothing twice.
+     */
+    @Test
+    void aBatchWhoseSlotsWereWrittenButNotItsEventsIsCompletedOnceWhenSentAgain() {
+        long groupId = id();
+        long userId = id();
+        String rid = "req-" + UUID.randomUUID();
+        String groupCounter = RedisKeys.groupSpend(groupId, SpendPeriod.DAY.id(Instant.now()));
+        String userCounter = RedisKeys.userPeriodSpend(userId, SpendPeriod.DAY.id(Instant.now()));
+        UsageEvent event = new UsageEvent(1, rid, System.currentTimeMillis(), id(), userId, groupId, "m", null, null, null, 1, 1,
+                new BigDecimal("0.000007"), 200, 1, 3, null, rid);
+        String batchId = "test-" + UUID.randomUUID();
+        UsageStore.Batch batch = new UsageStore.Batch()
+                .counter(groupCounter, 7, Instant.now().getEpochSecond() + 600)
+                .counter(userCounter, 7, Instant.now().getEpochSecond() + 600)
+                .unsettled(userId, rid, 7)
+                .event(event.usageId(), rid, UsageJson.write(event))
+                .seal(batchId, 600, 60, 1_000_000, 600_000);
+        assertThat(batch.slots()).as("the user's slot and the group's").isEqualTo(2);
+        assertThat(store.write(batch).await().atMost(WAIT)).isTrue();
+        String streamMarker = RedisKeys.batchMarker(RedisKeys.USAGE_STREAM, batchId);
+        assertThat(redis.key().ttl(streamMarker)).isBetween(61L, 600L);
+        assertThat(redis.key().ttl(RedisKeys.batchMarker(userCounter, batchId))).isBetween(1L, 60L);
+        assertThat(redis.key().ttl(RedisKeys.batchMarker(groupCounter, batchId))).isBetween(1L, 60L);
+
+        // back to: slot scripts applied, the stream's not
+        redis.key().del(streamMarker);
+        Response entries = redis.execute("XREVRANGE", RedisKeys.USAGE_STREAM, "+", "-", "COUNT", "2000");
+        for (Response entry : entries) {
+            if (entry.get(1).toString().contains(rid)) {
+                redis.execute("XDEL", RedisKeys.USAGE_STREAM, entry.get(0).toString());
+            }
+        }
+        assertThat(countEvents(rid)).isZero();
+
+        assertThat(store.write(batch).await().atMost(WAIT)).as("the events are appended now").isTrue();
+        assertThat(countEvents(rid)).isEqualTo(1);
+        assertThat(counter(groupCounter)).isEqualTo(7);
+        assertThat(counter(userCounter)).isEqualTo(7);
+        assertThat(redis.hash(Long.class).hget(RedisKeys.userSpend(userId), LimitStore.UNSETTLED_TOTAL)).isEqualTo(7L);
     }
 
     private double batches() {

@@ -15,6 +15,10 @@
 #                                      migrated if missing; AUTH_REPLICAS instances): prints the consumer lag in
 #                                      seconds during each relay run and how long it takes to drain after the last,
 #                                      then reconciles ledger rows, the balance and the spend counters
+#        FAILOVER=1                    gives the OpenAI provider a second upstream key that the mock fails
+#                                      (error-after=2: JSON gets a 500, a stream breaks after two events), with short
+#                                      cooldowns, so the runs mix failovers and continued streams into the load
+#                                      (with LEDGER=1: the reconciliation then covers them)
 # Needs: JDK 25, wrk, nginx (apt-get install -y wrk nginx), redis on 127.0.0.1:6379, Maven repo with
 #        the mock-provider runner jar and contracts jar (mvn install of those modules).
 set -euo pipefail
@@ -117,6 +121,8 @@ ledger_lag() {
 }
 
 UP_KEY="bench-upstream-key"
+UP_KEY_FAIL="bench-failing-key"
+FAILOVER="${FAILOVER:-0}"
 # the tenant key format (sk-sb- + 43 base62): the relay refuses anything else without a lookup
 TENANT_KEY="sk-sb-$(openssl rand -base64 96 | tr -dc 'A-Za-z0-9' | head -c 43)"
 DATA_KEYS="bench:$(openssl rand -base64 32)"
@@ -125,9 +131,16 @@ MODEL_TR="bench-claude"   # served by the same mock through its Anthropic protoc
 TRANSLATED="${TRANSLATED:-1}"
 
 # (a) the mock provider
-MOCK_PORT=$MOCK_PORT MOCK_API_KEYS=$UP_KEY "$JAVA" -Xmx256m -jar "$MOCK_JAR" >"$WORK/mock.log" 2>&1 &
+MOCK_PORT=$MOCK_PORT MOCK_API_KEYS=$UP_KEY,$UP_KEY_FAIL "$JAVA" -Xmx256m -jar "$MOCK_JAR" >"$WORK/mock.log" 2>&1 &
 PIDS+=($!)
 wait_http "http://127.0.0.1:$MOCK_PORT/health" 30
+if [ "$FAILOVER" = 1 ]; then
+  curl -sf -o /dev/null -H 'Content-Type: application/json' \
+    -d "{\"apiKey\":\"$UP_KEY_FAIL\",\"model\":null,\"fault\":\"error-after=2\",\"times\":-1}" \
+    "http://127.0.0.1:$MOCK_PORT/mock/faults"
+  # the failing key is probed again about every second instead of after minutes
+  RELAY_OPTS="$RELAY_OPTS -Dswitchboard.failover.base-backoff=500ms -Dswitchboard.failover.unavailable-backoff-cap=1s -Dswitchboard.cooldowns.half-open-grace=1s"
+fi
 
 # (b) nginx as a plain keep-alive reverse proxy
 mkdir -p "$WORK/nginx-tmp"
@@ -161,6 +174,11 @@ wait_http "http://127.0.0.1:$NGINX_PORT/health" 10
 
 # (c) the relay, with a seeded tenant key and catalog in its own Redis database
 SEALED="$("$JAVA" -cp "$CONTRACTS_JAR" "$HERE/Seal.java" "$DATA_KEYS" "$UP_KEY")"
+FAIL_KEY_JSON=""
+if [ "$FAILOVER" = 1 ]; then
+  SEALED_FAIL="$("$JAVA" -cp "$CONTRACTS_JAR" "$HERE/Seal.java" "$DATA_KEYS" "$UP_KEY_FAIL")"
+  FAIL_KEY_JSON=",{\"id\":900003,\"label\":\"bench-fail\",\"secretCiphertext\":\"$SEALED_FAIL\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}"
+fi
 SHA="$(printf '%s' "$TENANT_KEY" | sha256sum | cut -d' ' -f1)"
 NOW_MS=$(date +%s%3N)
 VERSION=$(( NOW_MS * 1000 ))
@@ -173,7 +191,7 @@ else
 fi
 $R DEL 'sb:{u900001}:conc' 'sb:{u900001}:spend' 'sb:{u900001}:rsv' 'sb:{g900001}:rsv' 'sb:{u900001}:rsv:total' 'sb:{g900001}:rsv:total' sb:usage $(rate_buckets) >/dev/null 2>&1 || true
 $R SET "sb:auth:key:$SHA" "{\"v\":1,\"version\":$VERSION,\"notFound\":false,\"snapshot\":{\"v\":1,\"version\":$VERSION,\"apiKeyId\":900001,\"name\":\"bench\",\"keyPrefix\":\"sk-bench\",\"userId\":900001,\"groupId\":900001,\"status\":\"active\",\"expiresAt\":null,\"ipAllow\":[],\"ipDeny\":[],\"rpmLimit\":$RPM_LIMIT,\"user\":{\"id\":900001,\"name\":\"bench\",\"status\":\"active\",\"role\":\"user\",\"balanceUsd\":$BALANCE,\"concurrency\":$CONCURRENCY,\"version\":1},\"group\":{\"id\":900001,\"name\":\"bench\",\"platform\":\"any\",\"status\":\"active\",\"subscriptionType\":\"standard\",\"rateMultiplier\":1,\"dailyLimitUsd\":$BUDGET,\"weeklyLimitUsd\":$BUDGET,\"monthlyLimitUsd\":$BUDGET,\"allowedModels\":[],\"modelRouting\":{},\"modelRoutingEnabled\":false,\"version\":1},\"fallbackGroups\":[]}}" EX 3600 >/dev/null
-$R SET 'sb:{catalog}:snapshot' "{\"v\":1,\"version\":$VERSION,\"publishedAt\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"providers\":[{\"id\":900001,\"name\":\"bench-mock\",\"protocol\":\"openai\",\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"enabled\":true,\"timeouts\":{\"connectMs\":2000,\"firstByteMs\":30000,\"idleMs\":30000},\"headers\":{},\"keys\":[{\"id\":900001,\"label\":\"bench\",\"secretCiphertext\":\"$SEALED\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}],\"models\":[{\"id\":900001,\"name\":\"$MODEL\",\"upstreamName\":\"gpt-bench\",\"contextWindow\":128000,\"inputPricePerMTok\":1,\"outputPricePerMTok\":2,\"enabled\":true}],\"failoverRules\":[]},{\"id\":900002,\"name\":\"bench-mock-anthropic\",\"protocol\":\"anthropic\",\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"enabled\":true,\"timeouts\":{\"connectMs\":2000,\"firstByteMs\":30000,\"idleMs\":30000},\"headers\":{},\"keys\":[{\"id\":900002,\"label\":\"bench-a\",\"secretCiphertext\":\"$SEALED\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}],\"models\":[{\"id\":900002,\"name\":\"$MODEL_TR\",\"upstreamName\":\"claude-bench\",\"contextWindow\":200000,\"inputPricePerMTok\":1,\"outputPricePerMTok\":2,\"enabled\":true}],\"failoverRules\":[]}],\"pools\":[],\"clusters\":[],\"routes\":[]}" >/dev/null
+$R SET 'sb:{catalog}:snapshot' "{\"v\":1,\"version\":$VERSION,\"publishedAt\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"providers\":[{\"id\":900001,\"name\":\"bench-mock\",\"protocol\":\"openai\",\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"enabled\":true,\"timeouts\":{\"connectMs\":2000,\"firstByteMs\":30000,\"idleMs\":30000},\"headers\":{},\"keys\":[{\"id\":900001,\"label\":\"bench\",\"secretCiphertext\":\"$SEALED\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}$FAIL_KEY_JSON],\"models\":[{\"id\":900001,\"name\":\"$MODEL\",\"upstreamName\":\"gpt-bench\",\"contextWindow\":128000,\"inputPricePerMTok\":1,\"outputPricePerMTok\":2,\"enabled\":true}],\"failoverRules\":[]},{\"id\":900002,\"name\":\"bench-mock-anthropic\",\"protocol\":\"anthropic\",\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"enabled\":true,\"timeouts\":{\"connectMs\":2000,\"firstByteMs\":30000,\"idleMs\":30000},\"headers\":{},\"keys\":[{\"id\":900002,\"label\":\"bench-a\",\"secretCiphertext\":\"$SEALED\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}],\"models\":[{\"id\":900002,\"name\":\"$MODEL_TR\",\"upstreamName\":\"claude-bench\",\"contextWindow\":200000,\"inputPricePerMTok\":1,\"outputPricePerMTok\":2,\"enabled\":true}],\"failoverRules\":[]}],\"pools\":[],\"clusters\":[],\"routes\":[]}" >/dev/null
 $R SET 'sb:{catalog}:version' "$VERSION" >/dev/null
 $R DEL $(spend_counters) sb:usage:failures >/dev/null
 

@@ -140,25 +140,49 @@ public final class RedisKeys {
      * when that is not empty, else the whole key.
      */
     public static String hashTag(String key) {
+        int[] range = tagRange(key);
+        return key.substring(range[0], range[1]);
+    }
+
+    /** The Redis Cluster hash slot of a key: CRC16 (XMODEM) of its {@link #hashTag} (UTF-8) modulo 16384. */
+    public static int slot(String key) {
+        int[] range = tagRange(key);
+        int crc = 0;
+        for (int i = range[0]; i < range[1]; i++) {
+            char c = key.charAt(i);
+            if (c >= 0x80) { // not ASCII: hash the tag's UTF-8 bytes
+                return crc16(key.substring(range[0], range[1]).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            crc = crc16(crc, c);
+        }
+        return (crc & 0xffff) & 16383;
+    }
+
+    private static int crc16(byte[] bytes) {
+        int crc = 0;
+        for (byte b : bytes) {
+            crc = crc16(crc, b & 0xff);
+        }
+        return (crc & 0xffff) & 16383;
+    }
+
+    private static int crc16(int crc, int octet) {
+        crc ^= octet << 8;
+        for (int i = 0; i < 8; i++) {
+            crc = (crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1;
+        }
+        return crc;
+    }
+
+    /** Start (inclusive) and end (exclusive) of what {@link #hashTag} returns. */
+    private static int[] tagRange(String key) {
         int open = key.indexOf('{');
         if (open >= 0) {
             int close = key.indexOf('}', open + 1);
             if (close > open + 1) {
-                return key.substring(open + 1, close);
+                return new int[] {open + 1, close};
             }
         }
-        return key;
-    }
-
-    /** The Redis Cluster hash slot of a key: CRC16 (XMODEM) of its {@link #hashTag} modulo 16384. */
-    public static int slot(String key) {
-        int crc = 0;
-        for (byte b : hashTag(key).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-            crc ^= (b & 0xff) << 8;
-            for (int i = 0; i < 8; i++) {
-                crc = (crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1;
-            }
-        }
-        return (crc & 0xffff) & 16383;
+        return new int[] {0, key.length()};
     }
 }

@@ -7,6 +7,9 @@
 #        LIMITS=1 bench/relay/run.sh   seeds the tenant key with every limit (rpm, user concurrency, balance,
 #                                      group daily/weekly/monthly budgets) set far above what the run can reach,
 #                                      so admission runs its Redis script on every request and nothing is refused
+#        LIMITS=both bench/relay/run.sh the same metered key beside an unmetered one, in one relay process: each
+#                                      mode and connection count runs unmetered, metered, metered, unmetered and
+#                                      the table gives metered / unmetered (not with LEDGER=1)
 #        BENCH_BUILD_DIR=target-perf   relay build folder (packaged there if its jar is missing)
 #        TRANSLATED=0                  leave out the translated rows (default: the relay is also measured against
 #                                      an Anthropic-protocol model, OpenAI client -> Anthropic upstream, translated)
@@ -80,7 +83,7 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   # the run leaves ~200 MB in Redis (usage stream, unsettled hash): drop the bench's own keys
   # (rpm buckets sb:{u900001}:rl:key:900001:w:<epoch minute> expire after 2 minutes anyway)
-  redis-cli -n "$REDIS_DB" UNLINK sb:usage 'sb:{u900001}:spend' 'sb:{u900001}:conc' 'sb:{u900001}:rsv' 'sb:{g900001}:rsv' 'sb:{u900001}:rsv:total' 'sb:{g900001}:rsv:total' $(rate_buckets) >/dev/null 2>&1 || true
+  redis-cli -n "$REDIS_DB" UNLINK sb:usage 'sb:{u900002}:spend' 'sb:{u900001}:spend' 'sb:{u900001}:conc' 'sb:{u900001}:rsv' 'sb:{g900001}:rsv' 'sb:{u900001}:rsv:total' 'sb:{g900001}:rsv:total' $(rate_buckets) >/dev/null 2>&1 || true
   redis-cli -n "$REDIS_DB" UNLINK $(spend_counters) sb:usage:failures >/dev/null 2>&1 || true
   if [ "$LEDGER" = 1 ]; then
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
@@ -184,7 +187,13 @@ NOW_MS=$(date +%s%3N)
 VERSION=$(( NOW_MS * 1000 ))
 R="redis-cli -n $REDIS_DB"
 LIMITS="${LIMITS:-0}"
-if [ "$LIMITS" = 1 ]; then
+[ "$LIMITS" = both ] && [ "$LEDGER" = 1 ] && { echo "LIMITS=both does not go with LEDGER=1" >&2; exit 2; }
+FREE_KEY="sk-sb-$(openssl rand -base64 96 | tr -dc 'A-Za-z0-9' | head -c 43)"
+if [ "$LIMITS" = both ]; then # the unmetered second tenant (key, user and group 900002)
+  FREE_SHA="$(printf '%s' "$FREE_KEY" | sha256sum | cut -d' ' -f1)"
+  $R SET "sb:auth:key:$FREE_SHA" "{\"v\":1,\"version\":$VERSION,\"notFound\":false,\"snapshot\":{\"v\":1,\"version\":$VERSION,\"apiKeyId\":900002,\"name\":\"bench-free\",\"keyPrefix\":\"sk-bench\",\"userId\":900002,\"groupId\":900002,\"status\":\"active\",\"expiresAt\":null,\"ipAllow\":[],\"ipDeny\":[],\"rpmLimit\":null,\"user\":{\"id\":900002,\"name\":\"bench-free\",\"status\":\"active\",\"role\":\"user\",\"balanceUsd\":null,\"concurrency\":null,\"version\":1},\"group\":{\"id\":900002,\"name\":\"bench-free\",\"platform\":\"any\",\"status\":\"active\",\"subscriptionType\":\"standard\",\"rateMultiplier\":1,\"dailyLimitUsd\":null,\"weeklyLimitUsd\":null,\"monthlyLimitUsd\":null,\"allowedModels\":[],\"modelRouting\":{},\"modelRoutingEnabled\":false,\"version\":1},\"fallbackGroups\":[]}}" EX 3600 >/dev/null
+fi
+if [ "$LIMITS" = 1 ] || [ "$LIMITS" = both ]; then
   RPM_LIMIT=100000000; BALANCE=1000000000; CONCURRENCY=100000; BUDGET=1000000000
 else
   RPM_LIMIT=null; BALANCE=null; CONCURRENCY=null; BUDGET=null
@@ -253,7 +262,7 @@ run() { # target url mode conns key model
   local target=$1 url=$2 mode=$3 conns=$4 key=$5 model=$6 threads=1 out
   [ "$conns" -gt 1 ] && threads=2
   local stream=0; [ "$mode" = sse ] && stream=1
-  if [ "$target" = relay ] || [ "$target" = relaytr ]; then
+  if [[ "$target" == relay* ]]; then
     BENCH_KEY=$key BENCH_MODEL=$model BENCH_STREAM=$stream wrk -t"$threads" -c"$conns" -d"$WARMUP" -s "$HERE/chat.lua" "$url" >/dev/null 2>&1 || true
     CPU_BEFORE=$(proc_cpu "$RELAY_PID"); REDIS_BEFORE=$(redis_cpu)
     touch "$WORK/sampling"
@@ -271,7 +280,7 @@ run() { # target url mode conns key model
   RPS[$target.$mode.$conns]="$(echo "$out" | awk '/Requests\/sec/ {printf "%.0f", $2}')"
   P50[$target.$mode.$conns]="$(to_ms "$(echo "$out" | awk '$1=="50%" {print $2}')")"
   P99[$target.$mode.$conns]="$(to_ms "$(echo "$out" | awk '$1=="99%" {print $2}')")"
-  if [ "$target" = relay ] || [ "$target" = relaytr ]; then
+  if [[ "$target" == relay* ]]; then
     rm -f "$WORK/sampling"
     local reqs; reqs="$(echo "$out" | awk '/requests in/ {print $1}')"
     CPU_US[$target.$mode.$conns]="$(awk -v a="$CPU_BEFORE" -v b="$(proc_cpu "$RELAY_PID")" -v r="$(redis_cpu)" -v q="$REDIS_BEFORE" -v n="$reqs" \
@@ -290,7 +299,14 @@ for mode in $MODES; do
   for c in $CONNS; do
     run mock "http://127.0.0.1:$MOCK_PORT/v1/chat/completions" "$mode" "$c" "$UP_KEY" gpt-bench
     run nginx "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" "$mode" "$c" "$UP_KEY" gpt-bench
+    if [ "$LIMITS" = both ]; then
+      run relayfree "http://127.0.0.1:$RELAY_PORT/v1/chat/completions" "$mode" "$c" "$FREE_KEY" "$MODEL"
+    fi
     run relay "http://127.0.0.1:$RELAY_PORT/v1/chat/completions" "$mode" "$c" "$TENANT_KEY" "$MODEL"
+    if [ "$LIMITS" = both ]; then
+      run relay2 "http://127.0.0.1:$RELAY_PORT/v1/chat/completions" "$mode" "$c" "$TENANT_KEY" "$MODEL"
+      run relayfree2 "http://127.0.0.1:$RELAY_PORT/v1/chat/completions" "$mode" "$c" "$FREE_KEY" "$MODEL"
+    fi
     if [ "$TRANSLATED" = 1 ]; then
       run relaytr "http://127.0.0.1:$RELAY_PORT/v1/chat/completions" "$mode" "$c" "$TENANT_KEY" "$MODEL_TR"
     fi
@@ -313,7 +329,7 @@ if [ "$LEDGER" = 1 ]; then
     (SELECT count(*) FROM auth.usage_dead_letter WHERE payload LIKE '%\"userId\":900001,%')")
   SPENT=$("${PSQL[@]}" -c "SELECT $BALANCE_START - COALESCE(balance_usd, $BALANCE_START) FROM auth.users WHERE id = 900001")
   read -r USER_MICROS GROUP_MICROS <<<"$(echo $($R MGET $(spend_counters)))"
-  UNSETTLED=$($R HGET sb:spend:user:900001 _total)
+  UNSETTLED=$($R HGET 'sb:{u900001}:spend' _total)
 fi
 
 curl -s "http://127.0.0.1:$RELAY_MANAGEMENT_PORT/q/metrics" | grep -E '^switchboard_(relay_(requests_total|overhead_seconds_(count|sum)|upstream_duration_seconds_(count|sum))|limit_(refusals|redis_failures|admissions|redis_round_trips)_total|usage_(batches|dropped|buffered|queued))' >"$WORK/metrics.txt" || true
@@ -321,10 +337,10 @@ grep -E '"level":"(WARN|ERROR)"' "$WORK/relay.log" | head -20 | cut -c1-300 >"$W
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }'; }
 added() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.3f", a - b }'; }
-SUFFIX=""; [ "$LIMITS" = 1 ] && SUFFIX="-limits"
+SUFFIX=""; [ "$LIMITS" = 1 ] && SUFFIX="-limits"; [ "$LIMITS" = both ] && SUFFIX="-limits-both"
 RESULT="$HERE/results-$(date -u +%Y%m%dT%H%M%SZ)$SUFFIX.md"
 {
-  echo "# Relay bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $DURATION per run, limits $([ "$LIMITS" = 1 ] && echo ON || echo off)"
+  echo "# Relay bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $DURATION per run, limits $(case "$LIMITS" in 1) echo ON ;; both) echo "ON (metered key) beside off" ;; *) echo off ;; esac)"
   echo
   echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); relay jar: relay-service/$BUILD_DIR."
   echo
@@ -336,6 +352,21 @@ RESULT="$HERE/results-$(date -u +%Y%m%dT%H%M%SZ)$SUFFIX.md"
       echo "| $mode | $c | ${RPS[mock.$k]} | ${RPS[nginx.$k]} | ${RPS[relay.$k]} | $(ratio "${RPS[relay.$k]}" "${RPS[mock.$k]}") | $(ratio "${RPS[relay.$k]}" "${RPS[nginx.$k]}") | ${P50[mock.$k]} / ${P50[nginx.$k]} / ${P50[relay.$k]} | ${P99[mock.$k]} / ${P99[nginx.$k]} / ${P99[relay.$k]} | $(added "${P50[relay.$k]}" "${P50[mock.$k]}") / $(added "${P50[relay.$k]}" "${P50[nginx.$k]}") |"
     done
   done
+  if [ "$LIMITS" = both ]; then
+    echo
+    echo "Metered (every limit far above use) beside unmetered, same relay process, runs in the order unmetered, metered,"
+    echo "metered, unmetered (the table above is the first metered run):"
+    echo
+    echo "| mode | conns | unmetered req/s | metered req/s | metered / unmetered | CPU µs per request relay / Redis, unmetered | metered |"
+    echo "|---|---|---|---|---|---|---|"
+    for mode in $MODES; do
+      for c in $CONNS; do
+        k=$mode.$c
+        free=$(( ${RPS[relayfree.$k]:-0} + ${RPS[relayfree2.$k]:-0} )); metered=$(( ${RPS[relay.$k]:-0} + ${RPS[relay2.$k]:-0} ))
+        echo "| $mode | $c | ${RPS[relayfree.$k]}, ${RPS[relayfree2.$k]} | ${RPS[relay.$k]}, ${RPS[relay2.$k]} | $(ratio "$metered" "$free") | ${CPU_US[relayfree.$k]}, ${CPU_US[relayfree2.$k]} | ${CPU_US[relay.$k]}, ${CPU_US[relay2.$k]} |"
+      done
+    done
+  fi
   if [ "$TRANSLATED" = 1 ]; then
     echo
     echo "Translated (OpenAI client, Anthropic-protocol upstream \`$MODEL_TR\`) beside passthrough (\`$MODEL\`), same run:"

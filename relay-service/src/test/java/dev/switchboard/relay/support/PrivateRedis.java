@@ -1,9 +1,8 @@
 package dev.switchboard.relay.support;
 
+import dev.switchboard.contracts.testing.RedisServerProcess;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A redis-server of the test's own (Debian's {@code redis-server}, no persistence, random free port),
+ * A redis-server of the test's own ({@link RedisServerProcess}: no persistence, random free port),
  * for tests that pause or stop Redis: the shared Redis on 6379 serves other test runs and must never be
  * paused. {@link #pause} is {@code CLIENT PAUSE … ALL} (Redis accepts connections and commands but answers
  * nothing until the pause ends, the hang measured in issue 14); {@link #stopServer()} / {@link #startServer()}
@@ -25,11 +24,7 @@ public class PrivateRedis implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        port = RedisServerProcess.freePort();
         try {
             dir = Files.createTempDirectory("sb-private-redis");
         } catch (IOException e) {
@@ -47,13 +42,7 @@ public class PrivateRedis implements QuarkusTestResourceLifecycleManager {
         if (process != null && process.isAlive()) {
             return;
         }
-        try {
-            process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString())
-                    .redirectErrorStream(true).redirectOutput(new File(dir.toFile(), "redis.log")).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("redis-server could not be started (apt-get install redis-server)", e);
-        }
+        process = RedisServerProcess.start(port, dir);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             try (Socket s = new Socket("127.0.0.1", port)) {
@@ -66,16 +55,8 @@ public class PrivateRedis implements QuarkusTestResourceLifecycleManager {
     }
 
     public static synchronized void stopServer() {
-        Process p = process;
-        if (p != null) {
-            p.destroy();
-            try {
-                p.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            process = null;
-        }
+        RedisServerProcess.stop(process);
+        process = null;
     }
 
     /** Redis stops answering every client (this test's included) for {@code ms}. */
@@ -88,22 +69,9 @@ public class PrivateRedis implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void cli(String... args) {
-        String[] cmd = new String[args.length + 3];
-        cmd[0] = "redis-cli";
-        cmd[1] = "-p";
-        cmd[2] = Integer.toString(port);
-        System.arraycopy(args, 0, cmd, 3, args.length);
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).trim();
-            if (!p.waitFor(10, TimeUnit.SECONDS) || !"OK".equals(out)) {
-                throw new IllegalStateException("redis-cli " + String.join(" ", args) + ": " + out);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        String out = RedisServerProcess.cli(port, args);
+        if (!"OK".equals(out)) {
+            throw new IllegalStateException("redis-cli " + String.join(" ", args) + ": " + out);
         }
     }
 

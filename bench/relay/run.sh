@@ -19,7 +19,7 @@
 #                                      seconds during each relay run and how long it takes to drain after the last,
 #                                      then reconciles ledger rows, the balance and the spend counters
 #        FAILOVER=1                    gives the OpenAI provider a second upstream key that the mock fails
-#                                      (error-after=2: JSON gets a 500, a stream breaks after two events), with short
+#                                      (error-after=2;status=429: JSON gets a 429, a stream breaks after two events),
 #                                      cooldowns, so the runs mix failovers and continued streams into the load
 #                                      (with LEDGER=1: the reconciliation then covers them)
 # Needs: JDK 25, wrk, nginx (apt-get install -y wrk nginx), redis on 127.0.0.1:6379, Maven repo with
@@ -139,9 +139,9 @@ PIDS+=($!)
 wait_http "http://127.0.0.1:$MOCK_PORT/health" 30
 if [ "$FAILOVER" = 1 ]; then
   curl -sf -o /dev/null -H 'Content-Type: application/json' \
-    -d "{\"apiKey\":\"$UP_KEY_FAIL\",\"model\":null,\"fault\":\"error-after=2\",\"times\":-1}" \
+    -d "{\"apiKey\":\"$UP_KEY_FAIL\",\"model\":null,\"fault\":\"error-after=2;status=429;retry-after=1\",\"times\":-1}" \
     "http://127.0.0.1:$MOCK_PORT/mock/faults"
-  # the failing key is probed again about every second instead of after minutes
+  # the failing key (weight 2: tried first) is probed again about every second instead of after minutes
   RELAY_OPTS="$RELAY_OPTS -Dswitchboard.failover.base-backoff=500ms -Dswitchboard.failover.unavailable-backoff-cap=1s -Dswitchboard.cooldowns.half-open-grace=1s"
 fi
 
@@ -180,7 +180,7 @@ SEALED="$("$JAVA" -cp "$CONTRACTS_JAR" "$HERE/Seal.java" "$DATA_KEYS" "$UP_KEY")
 FAIL_KEY_JSON=""
 if [ "$FAILOVER" = 1 ]; then
   SEALED_FAIL="$("$JAVA" -cp "$CONTRACTS_JAR" "$HERE/Seal.java" "$DATA_KEYS" "$UP_KEY_FAIL")"
-  FAIL_KEY_JSON=",{\"id\":900003,\"label\":\"bench-fail\",\"secretCiphertext\":\"$SEALED_FAIL\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":1,\"enabled\":true}"
+  FAIL_KEY_JSON=",{\"id\":900003,\"label\":\"bench-fail\",\"secretCiphertext\":\"$SEALED_FAIL\",\"last4\":\"-key\",\"rpm\":null,\"tpm\":null,\"weight\":2,\"enabled\":true}"
 fi
 SHA="$(printf '%s' "$TENANT_KEY" | sha256sum | cut -d' ' -f1)"
 NOW_MS=$(date +%s%3N)
@@ -295,6 +295,11 @@ run() { # target url mode conns key model
   fi
 }
 
+if [ "$LIMITS" = both ]; then # a fresh relay is slower for its first ~20 s (JIT): warm it on both keys before comparing them
+  for key in "$FREE_KEY" "$TENANT_KEY"; do
+    BENCH_KEY=$key BENCH_MODEL=$MODEL BENCH_STREAM=0 wrk -t2 -c32 -d15s -s "$HERE/chat.lua" "http://127.0.0.1:$RELAY_PORT/v1/chat/completions" >/dev/null 2>&1 || true
+  done
+fi
 for mode in $MODES; do
   for c in $CONNS; do
     run mock "http://127.0.0.1:$MOCK_PORT/v1/chat/completions" "$mode" "$c" "$UP_KEY" gpt-bench

@@ -66,7 +66,8 @@ public class UsageStore {
      * each followed by its total. ARGV[1] marker ttl s, ARGV[2] unsettled ttl ms, ARGV[3] name of the total field,
      * ARGV[4..7] c, m, u, r; then per counter: delta, expire-at (epoch s); per minute counter: delta; per unsettled
      * entry: request id, micro-USD; per reservation: its member. The unsettled part is RedisScripts.RECORD_UNSETTLED
-     * per entry (HSETNX, idempotent per request id).
+     * per entry (HSETNX, idempotent per request id), with the expiry pushed once per run of entries of one hash (a
+     * slot holds one user's, so once per batch).
      */
     static final String SLOT_SCRIPT = LimitStore.RELEASE_LUA + """
             if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
@@ -88,7 +89,7 @@ public class UsageStore {
               if redis.call('HSETNX', KEYS[k], ARGV[a], ARGV[a + 1]) == 1 then
                 redis.call('HINCRBY', KEYS[k], ARGV[3], ARGV[a + 1])
               end
-              redis.call('PEXPIRE', KEYS[k], ARGV[2])
+              if i == u or KEYS[k + 1] ~= KEYS[k] then redis.call('PEXPIRE', KEYS[k], ARGV[2]) end
               k = k + 1
               a = a + 2
             end

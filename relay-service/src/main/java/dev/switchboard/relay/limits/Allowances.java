@@ -327,7 +327,12 @@ final class Allowances {
             }
         }
 
-        Admission take(long estimateMicros, Leases leases) {
+        /*
+         * Synchronized with retire(): a take that claimed a request and then gave it back (no spend or slot left)
+         * must not straddle the retire's count of unused requests, or that request is neither used nor returned and
+         * Redis counts it twice (once in the block, once in the exact admission that serves it instead).
+         */
+        synchronized Admission take(long estimateMicros, Leases leases) {
             if (retired) {
                 return null;
             }
@@ -377,7 +382,7 @@ final class Allowances {
             return !(retired && freeSlots.remove(slot)); // retired meanwhile: the retire may not have seen it
         }
 
-        /** Marks it retired; true for the one caller that does. */
+        /** Marks it retired; true for the one caller that does. No take is half done once this returns. */
         private synchronized boolean retire() {
             if (retired) {
                 return false;

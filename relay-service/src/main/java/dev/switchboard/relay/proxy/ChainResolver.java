@@ -68,36 +68,8 @@ final class ChainResolver {
                 body.maxOutputTokens(), defaultOutputTokens, group);
     }
 
-    /**
-     * Who may serve a name under a group, cooldowns and headroom aside: fixed for one catalog and group version.
-     * Written out rather than a record: looked up on every metered request, and a record's generated equals and
-     * hashCode showed in its profile.
-     */
-    private static final class CeilingKey {
-        private final String model;
-        private final long groupId;
-        private final long groupVersion;
-        private final Endpoint endpoint;
-        private final int hash;
-
-        CeilingKey(String model, long groupId, long groupVersion, Endpoint endpoint) {
-            this.model = model;
-            this.groupId = groupId;
-            this.groupVersion = groupVersion;
-            this.endpoint = endpoint;
-            this.hash = ((java.util.Objects.hashCode(model) * 31 + Long.hashCode(groupId)) * 31 + Long.hashCode(groupVersion)) * 31 + endpoint.ordinal();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof CeilingKey k && k.hash == hash && k.groupId == groupId && k.groupVersion == groupVersion
-                    && k.endpoint == endpoint && java.util.Objects.equals(k.model, model);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
+    /** Who may serve a name under a group, cooldowns and headroom aside: fixed for one catalog and group version. */
+    private record CeilingKey(String model, long groupId, long groupVersion, Endpoint endpoint) {
     }
 
     private static final int MAX_CEILINGS = 10_000;

@@ -62,12 +62,14 @@ public class UsageStore {
      * Each script first sets its own batch marker in its slot (RedisKeys.batchMarker): a batch sent again (reply
      * lost after a script ran) is a no-op slot by slot.
      *
-     * SLOT_SCRIPT: KEYS[1] marker, then c spend counters, m minute counters, u unsettled hashes, r reservation sets,
-     * each followed by its total. ARGV[1] marker ttl s, ARGV[2] unsettled ttl ms, ARGV[3] name of the total field,
-     * ARGV[4..7] c, m, u, r; then per counter: delta, expire-at (epoch s); per minute counter: delta; per unsettled
-     * entry: request id, micro-USD; per reservation: its member. The unsettled part is RedisScripts.RECORD_UNSETTLED
-     * per entry (HSETNX, idempotent per request id), with the expiry pushed once per run of entries of one hash (a
-     * slot holds one user's, so once per batch).
+     * SLOT_SCRIPT: KEYS[1] marker, then c spend counters, m minute counters, u unsettled hashes (each once), r
+     * reservation sets, each followed by its total. ARGV[1] marker ttl s, ARGV[2] unsettled ttl ms, ARGV[3] name of
+     * the total field, ARGV[4..7] c, m, u, r; then per counter: delta, expire-at (epoch s); per minute counter: delta;
+     * per unsettled hash: n, the n entries' sum, then n pairs usage id, micro-USD; per reservation: its member.
+     * A hash's entries are one variadic HSET (chunks of 500 pairs, under Lua's unpack limit) and, when all were new,
+     * one HINCRBY of the total: per request one field, not two script calls. When some were there already (a batch
+     * sent again after its slot marker expired) the total is recomputed from the fields, so it stays their exact sum,
+     * as RedisScripts.RECORD_UNSETTLED and SETTLE_UNSETTLED keep it.
      */
     static final String SLOT_SCRIPT = LimitStore.RELEASE_LUA + """
             if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
@@ -86,12 +88,23 @@ public class UsageStore {
               a = a + 1
             end
             for i = 1, u do
-              if redis.call('HSETNX', KEYS[k], ARGV[a], ARGV[a + 1]) == 1 then
-                redis.call('HINCRBY', KEYS[k], ARGV[3], ARGV[a + 1])
+              local n, last = tonumber(ARGV[a]), a + 1 + 2 * tonumber(ARGV[a])
+              local added = 0
+              for j = a + 2, last, 1000 do
+                added = added + redis.call('HSET', KEYS[k], unpack(ARGV, j, math.min(j + 999, last)))
               end
-              if i == u or KEYS[k + 1] ~= KEYS[k] then redis.call('PEXPIRE', KEYS[k], ARGV[2]) end
+              if added == n then
+                redis.call('HINCRBY', KEYS[k], ARGV[3], ARGV[a + 1])
+              elseif added > 0 then
+                local all, t = redis.call('HGETALL', KEYS[k]), 0
+                for x = 1, #all, 2 do
+                  if all[x] ~= ARGV[3] then t = t + tonumber(all[x + 1]) end
+                end
+                redis.call('HSET', KEYS[k], ARGV[3], string.format('%d', t))
+              end
+              redis.call('PEXPIRE', KEYS[k], ARGV[2])
               k = k + 1
-              a = a + 2
+              a = last + 1
             end
             for i = 1, r do
               release(KEYS[k], KEYS[k + 1], ARGV[a])
@@ -113,13 +126,18 @@ public class UsageStore {
     private static final String SLOT_SHA = LimitStore.sha1(SLOT_SCRIPT);
     private static final String STREAM_SHA = LimitStore.sha1(STREAM_SCRIPT);
 
+    /** The unsettled entries of one user's hash in one batch: usage id, micro-USD pairs and their sum. */
+    private static final class Unsettled {
+        final List<String> pairs = new ArrayList<>();
+        long sum;
+    }
+
     /** What one batch writes into one hash slot. */
     private static final class SlotPart {
         final String anyKey;
         final Map<String, long[]> counters = new LinkedHashMap<>();
         final Map<String, long[]> minutes = new LinkedHashMap<>();
-        final List<String> unsettledKeys = new ArrayList<>();
-        final List<String> unsettledArgs = new ArrayList<>();
+        final Map<String, Unsettled> unsettled = new LinkedHashMap<>();
         final List<String> reservationKeys = new ArrayList<>();
         final List<String> reservationMembers = new ArrayList<>();
 
@@ -128,31 +146,38 @@ public class UsageStore {
         }
 
         List<String> keys(String batchId) {
-            List<String> keys = new ArrayList<>(1 + counters.size() + minutes.size() + unsettledKeys.size() + reservationKeys.size());
+            List<String> keys = new ArrayList<>(1 + counters.size() + minutes.size() + unsettled.size() + reservationKeys.size());
             keys.add(RedisKeys.batchMarker(anyKey, batchId));
             keys.addAll(counters.keySet());
             keys.addAll(minutes.keySet());
-            keys.addAll(unsettledKeys);
+            keys.addAll(unsettled.keySet());
             keys.addAll(reservationKeys);
             return keys;
         }
 
         List<String> args(long markerTtlSeconds, long unsettledTtlMs) {
-            List<String> args = new ArrayList<>(7 + 2 * counters.size() + minutes.size() + unsettledArgs.size()
-                    + reservationMembers.size());
+            int entries = 0;
+            for (Unsettled u : unsettled.values()) {
+                entries += 2 + u.pairs.size();
+            }
+            List<String> args = new ArrayList<>(7 + 2 * counters.size() + minutes.size() + entries + reservationMembers.size());
             args.add(Long.toString(markerTtlSeconds));
             args.add(Long.toString(unsettledTtlMs));
             args.add(LimitStore.UNSETTLED_TOTAL);
             args.add(Integer.toString(counters.size()));
             args.add(Integer.toString(minutes.size()));
-            args.add(Integer.toString(unsettledKeys.size()));
+            args.add(Integer.toString(unsettled.size()));
             args.add(Integer.toString(reservationMembers.size()));
             counters.values().forEach(v -> {
                 args.add(Long.toString(v[0]));
                 args.add(Long.toString(v[1]));
             });
             minutes.values().forEach(v -> args.add(Long.toString(v[0])));
-            args.addAll(unsettledArgs);
+            unsettled.values().forEach(u -> {
+                args.add(Integer.toString(u.pairs.size() / 2));
+                args.add(Long.toString(u.sum));
+                args.addAll(u.pairs);
+            });
             args.addAll(reservationMembers);
             return args;
         }
@@ -196,10 +221,10 @@ public class UsageStore {
         /** Adds a request's unsettled spend of a metered user (once per request id, even across batches). */
         public Batch unsettled(long userId, String requestId, long micros) {
             String key = RedisKeys.userSpend(userId);
-            SlotPart p = part(key);
-            p.unsettledKeys.add(key);
-            p.unsettledArgs.add(requestId);
-            p.unsettledArgs.add(Long.toString(micros));
+            Unsettled u = part(key).unsettled.computeIfAbsent(key, k -> new Unsettled());
+            u.pairs.add(requestId);
+            u.pairs.add(Long.toString(micros));
+            u.sum += micros;
             return this;
         }
 

@@ -287,6 +287,58 @@ class UsageRecorderTest {
         assertThat(redis.hash(Long.class).hget(RedisKeys.userSpend(userId), LimitStore.UNSETTLED_TOTAL)).isEqualTo(7L);
     }
 
+    /**
+     * A batch sent again after its slot marker expired, when the ledger settled one of its requests meanwhile: the
+     * settled field comes back (as it always did: the ledger reconciles it), and the total is still exactly the sum
+     * of the fields, never a second count of the entries that were still there.
+     */
+    @Test
+    void aBatchSentAgainAfterItsSlotMarkerExpiredLeavesTheTotalTheSumOfTheFields() {
+        long userId = id();
+        String unsettled = RedisKeys.userSpend(userId);
+        String batchId = "test-" + UUID.randomUUID();
+        UsageStore.Batch batch = new UsageStore.Batch().unsettled(userId, "u-1", 7).unsettled(userId, "u-2", 5)
+                .unsettled(userId, "u-3", 11).seal(batchId, 600, 600, 1_000_000, 600_000);
+        assertThat(store.write(batch).await().atMost(WAIT)).isTrue();
+        assertThat(redis.hash(Long.class).hget(unsettled, LimitStore.UNSETTLED_TOTAL)).isEqualTo(23L);
+
+        redis.key().del(RedisKeys.batchMarker(unsettled, batchId), RedisKeys.batchMarker(RedisKeys.USAGE_STREAM, batchId));
+        assertThat(store.write(batch).await().atMost(WAIT)).as("nothing new: all three still there").isTrue();
+        assertThat(redis.hash(Long.class).hget(unsettled, LimitStore.UNSETTLED_TOTAL)).isEqualTo(23L);
+
+        assertThat(store.settle(userId, "u-2").await().atMost(WAIT)).isEqualTo(5L);
+        redis.key().del(RedisKeys.batchMarker(unsettled, batchId), RedisKeys.batchMarker(RedisKeys.USAGE_STREAM, batchId));
+        assertThat(store.write(batch).await().atMost(WAIT)).isTrue();
+        var fields = redis.hash(Long.class).hgetall(unsettled);
+        assertThat(fields).containsEntry("u-1", 7L).containsEntry("u-2", 5L).containsEntry("u-3", 11L).hasSize(4);
+        assertThat(fields.get(LimitStore.UNSETTLED_TOTAL)).as("the fields' sum, u-1 and u-3 counted once").isEqualTo(23L);
+    }
+
+    /** More entries of one user than one HSET call takes (500 pairs each), and two users whose hashes share a slot. */
+    @Test
+    void aLargeBatchAndTwoUsersInOneSlotAreEachCountedExactly() {
+        long first = id();
+        long second = first + 1;
+        while (RedisKeys.slot(RedisKeys.userSpend(second)) != RedisKeys.slot(RedisKeys.userSpend(first))) {
+            second++;
+        }
+        UsageStore.Batch batch = new UsageStore.Batch();
+        for (int i = 0; i < 1_234; i++) {
+            batch.unsettled(first, "a-" + i, 3);
+            if (i % 2 == 0) {
+                batch.unsettled(second, "b-" + i, 2);
+            }
+        }
+        batch.seal("test-" + UUID.randomUUID(), 600, 600, 1_000_000, 600_000);
+        assertThat(batch.slots()).as("both hashes in one slot script").isEqualTo(1);
+        assertThat(store.write(batch).await().atMost(WAIT)).isTrue();
+        assertThat(redis.hash(Long.class).hget(RedisKeys.userSpend(first), LimitStore.UNSETTLED_TOTAL)).isEqualTo(1_234 * 3L);
+        assertThat(redis.hash(String.class).hlen(RedisKeys.userSpend(first))).isEqualTo(1_235);
+        assertThat(redis.hash(Long.class).hget(RedisKeys.userSpend(second), LimitStore.UNSETTLED_TOTAL)).isEqualTo(617 * 2L);
+        assertThat(redis.hash(String.class).hlen(RedisKeys.userSpend(second))).isEqualTo(618);
+        assertThat(redis.key().pttl(RedisKeys.userSpend(second))).isBetween(1L, 600_000L);
+    }
+
     private double batches() {
         io.micrometer.core.instrument.Counter c = registry.find("switchboard.usage.batches").counter();
         return c == null ? 0 : c.count();

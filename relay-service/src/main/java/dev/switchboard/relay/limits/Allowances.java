@@ -123,10 +123,11 @@ final class Allowances {
         // sized to the key's limits: a block is at most 1/(2F) of each, so a key with a small limit still gets blocks
         // while it is far from it, and one whose limit cannot hold two requests per block is always exact
         long share = 2L * Math.max(1, config.allowanceHeadroom());
-        int requests = rpm == null ? 0 : (int) Math.min(config.allowanceRequests(), rpm / share);
+        long perBlock = blockRequests(kb);
+        int requests = rpm == null ? 0 : (int) Math.min(perBlock, rpm / share);
         int slots = concurrency == null ? 0 : (int) Math.min(config.allowanceSlots(), concurrency / share);
         long perRequest = Math.max(1, estimateMicros);
-        long spendRequests = spend ? Math.min(rpm == null ? config.allowanceRequests() : requests,
+        long spendRequests = spend ? Math.min(rpm == null ? perBlock : requests,
                 spendCap(balance, group) / share / perRequest) : 0;
         if (rpm != null && requests < 2 || concurrency != null && slots < 1 || spend && spendRequests < 2) {
             kb.nearUntilMs = now + config.allowanceTtl().toMillis();
@@ -151,7 +152,7 @@ final class Allowances {
                         }
                         String bucket = rpm == null ? null : LimitStore.rateBucket(key.userId(), key.apiKeyId(), Math.floorDiv(now, windowMs));
                         Block block = new Block(key, id, rpm == null ? Long.MAX_VALUE : requests, spend ? spendMicros : Long.MAX_VALUE,
-                                concurrency == null ? null : slots, bucket, reservations, at + config.allowanceTtl().toMillis());
+                                concurrency == null ? null : slots, bucket, reservations, at, at + config.allowanceTtl().toMillis());
                         if (stopped) {
                             retire(block);
                         } else {
@@ -168,10 +169,24 @@ final class Allowances {
                 });
     }
 
+    /** Requests of the key's next block: the base size times its growth, at most {@code allowance-max-requests}. */
+    private long blockRequests(KeyBlocks kb) {
+        long base = config.allowanceRequests();
+        return Math.max(base, Math.min((long) base * kb.scale, config.allowanceMaxRequests()));
+    }
+
+    /** Requests of the next block this replica would ask for the key; 0 when it has asked none (diagnostics, tests). */
+    long nextBlockRequests(long apiKeyId) {
+        KeyBlocks kb = byKey.get(apiKeyId);
+        return kb == null ? 0 : blockRequests(kb);
+    }
+
     /** The blocks of one key: the one in use and at most one spare fetched ahead. */
     private final class KeyBlocks {
         final AtomicInteger granting = new AtomicInteger();
         volatile long nearUntilMs;
+        /** Growth of the next block (a power of two): up while blocks are used up fast, down while they expire unused. */
+        volatile int scale = 1;
         private volatile Block current;
         private volatile Block spare;
 
@@ -184,7 +199,12 @@ final class Allowances {
                     }
                     continue;
                 }
-                if (b.expiresMs <= now || !b.grantedUnder(key)) {
+                if (b.expiresMs <= now) {
+                    retireExpired(b);
+                    promote(b);
+                    continue;
+                }
+                if (!b.grantedUnder(key)) {
                     retire(b);
                     promote(b);
                     continue;
@@ -193,10 +213,30 @@ final class Allowances {
                 if (a != null) {
                     return a;
                 }
-                retire(b); // used up
+                retireUsedUp(b, now);
                 promote(b);
             }
             return null;
+        }
+
+        /**
+         * A block out of requests or spend within half its TTL makes the next one twice as large (out of leases says
+         * nothing about the rate). Only the caller whose retire wins adjusts, so racing takes double it once.
+         */
+        private void retireUsedUp(Block b, long now) {
+            boolean fast = now - b.grantedMs < config.allowanceTtl().toMillis() / 2
+                    && (b.freeSlots == null || !b.freeSlots.isEmpty());
+            if (retire(b) && fast && (long) config.allowanceRequests() * scale < config.allowanceMaxRequests()) {
+                scale = scale * 2; // never past the most, so that the first quiet block shrinks the next one
+            }
+        }
+
+        /** A block that lived its whole TTL with more than half of its requests and spend left: the next one half as large. */
+        private void retireExpired(Block b) {
+            boolean idle = b.requestsLeft.get() > b.requests / 2 && b.spendLeft.get() > b.spendMicros / 2;
+            if (retire(b) && idle && scale > 1) {
+                scale = scale / 2;
+            }
         }
 
         /** Moves the spare in place of {@code used} (null: of an empty slot); false when there is none. */
@@ -231,11 +271,11 @@ final class Allowances {
         /** Retires expired blocks; true when nothing is left for this key. */
         synchronized boolean sweep(long now) {
             if (spare != null && spare.expiresMs <= now) {
-                retire(spare);
+                retireExpired(spare);
                 spare = null;
             }
             if (current != null && current.expiresMs <= now) {
-                retire(current);
+                retireExpired(current);
                 current = spare;
                 spare = null;
             }
@@ -268,9 +308,10 @@ final class Allowances {
                 g == null ? null : g.monthlyLimitUsd(), g == null ? null : g.rateMultiplier());
     }
 
-    private void retire(Block b) {
+    /** Gives back what the block did not use; true for the one caller that retired it. */
+    private boolean retire(Block b) {
         if (!b.retire()) {
-            return;
+            return false;
         }
         List<String> free = new ArrayList<>();
         String slot;
@@ -284,6 +325,7 @@ final class Allowances {
         } catch (RuntimeException e) { // the Redis client is gone (after shutdown): the block expires on its own
             LOG.debugf("allowance block not returned: %s", e.getClass().getSimpleName());
         }
+        return true;
     }
 
     /** One block of allowances; its counters are claimed atomically so a retire and a take never both win. */
@@ -300,11 +342,12 @@ final class Allowances {
         final ConcurrentLinkedQueue<String> freeSlots;
         final String rateBucket;
         final List<String> reservations;
+        final long grantedMs;
         final long expiresMs;
         private volatile boolean retired;
 
         Block(ApiKeySnapshot key, String id, long requests, long spendMicros, Integer slots, String rateBucket,
-                List<String> reservations, long expiresMs) {
+                List<String> reservations, long grantedMs, long expiresMs) {
             this.id = id;
             this.userId = key.userId();
             this.limits = fingerprint(key);
@@ -316,6 +359,7 @@ final class Allowances {
             this.spendLeft = new AtomicLong(spendMicros);
             this.rateBucket = rateBucket;
             this.reservations = List.copyOf(reservations);
+            this.grantedMs = grantedMs;
             this.expiresMs = expiresMs;
             if (slots == null) {
                 this.freeSlots = null;

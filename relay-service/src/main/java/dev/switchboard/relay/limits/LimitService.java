@@ -382,6 +382,11 @@ public class LimitService {
         return config.reserveOutputTokens();
     }
 
+    /** Requests of the next block of local allowances this replica would ask for the key; 0 before any (tests). */
+    long nextBlockRequests(ApiKeySnapshot key) {
+        return allowances.nextBlockRequests(key.apiKeyId());
+    }
+
     /** Admissions taken from blocks of local allowances since start (diagnostics, tests). */
     public long localAdmissions() {
         return (long) localAdmissions.count();

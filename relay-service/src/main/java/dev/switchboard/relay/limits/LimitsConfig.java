@@ -47,6 +47,15 @@ public interface LimitsConfig {
     @WithDefault("256")
     int allowanceRequests();
 
+    /**
+     * Requests a block grows to for a busy key: a key that uses up a block within half of {@code allowance-ttl} gets
+     * the next one twice as large, up to this (and never more than 1/(2 × allowance-headroom) of a limit); one whose
+     * block expires more than half unused gets the next one half as large, down to {@code allowance-requests}.
+     * At most {@code allowance-requests} means blocks never grow.
+     */
+    @WithDefault("4096")
+    int allowanceMaxRequests();
+
     /** Concurrency leases of a block of local allowances (at most; smaller for small concurrency limits). */
     @WithDefault("64")
     int allowanceSlots();

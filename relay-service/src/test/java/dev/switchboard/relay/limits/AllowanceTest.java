@@ -49,12 +49,18 @@ class AllowanceTest {
 
     /** A replica of its own (no Vert.x: releases go to Redis at once) with blocks of 32 requests and {@code slots} leases. */
     private LimitService replica(int slots) {
+        return replica(slots, Duration.ofSeconds(30), BLOCK);
+    }
+
+    /** The same with blocks that live {@code ttl} and grow up to {@code maxRequests} for a busy key. */
+    private LimitService replica(int slots, Duration ttl, int maxRequests) {
         LimitsConfig base = LimitFixtures.Config.defaults();
         LimitsConfig config = (LimitsConfig) Proxy.newProxyInstance(LimitsConfig.class.getClassLoader(),
                 new Class<?>[] {LimitsConfig.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "allowanceRequests" -> BLOCK;
+                    case "allowanceMaxRequests" -> maxRequests;
                     case "allowanceSlots" -> slots;
-                    case "allowanceTtl" -> Duration.ofSeconds(30);
+                    case "allowanceTtl" -> ttl;
                     default -> method.invoke(base, args);
                 });
         LimitService s = new LimitService(store, config, new SimpleMeterRegistry(), null);
@@ -257,6 +263,42 @@ class AllowanceTest {
         assertThat(held.size()).as("requests holding a slot").isLessThanOrEqualTo(64);
         assertThat(more).isPositive();
         held.forEach(x -> x.lease().release());
+    }
+
+    /**
+     * A key that uses up its blocks fast gets larger ones (fewer grants: fewer scripts and lease writes per request),
+     * never past the configured most; once it goes quiet, blocks that expire unused shrink back. Redis still counts
+     * exactly what was admitted.
+     */
+    @Test
+    void aBusyKeysBlocksGrowAndShrinkBackWhenItGoesQuiet() throws Exception {
+        ApiKeySnapshot key = key(1_000_000, 100_000, usd("1000"), group(usd("1000"), usd("1000"), usd("1000")));
+        LimitService s = replica(32, Duration.ofSeconds(2), 8 * BLOCK);
+        List<Admission> admitted = new ArrayList<>();
+        awaitBlock(s, key, admitted);
+        assertThat(s.nextBlockRequests(key)).isEqualTo(BLOCK);
+        long tripsBefore = store.admissionRoundTrips();
+        int n = 0;
+        while (n < 3_000) {
+            Admission a = admit(s, key, 100);
+            assertThat(a.allowed()).isTrue();
+            end(s, a);
+            n++;
+        }
+        long trips = store.admissionRoundTrips() - tripsBefore;
+        assertThat(s.nextBlockRequests(key)).as("grown, to the most at last").isEqualTo(8 * BLOCK);
+        assertThat(trips).as("round trips for 3 000 requests: fewer than blocks of 32 would take").isLessThan(3_000 / BLOCK);
+
+        Fixture.sleep(2_100); // the block in use and the spare expire with most of their requests left
+        admitted.add(admit(s, key, 100));
+        assertThat(s.nextBlockRequests(key)).as("an idle block's successor is half as large").isLessThan(8 * BLOCK);
+
+        admitted.forEach(a -> end(s, a));
+        s.stop();
+        long total = n + admitted.size();
+        awaitCount(() -> counted(key), total);
+        assertThat(counted(key)).as("rpm window counts exactly what was admitted").isEqualTo(total);
+        awaitCount(() -> zcard(RedisKeys.concurrency(key.userId())), 0);
     }
 
     private static void awaitCount(java.util.function.LongSupplier actual, long expected) {

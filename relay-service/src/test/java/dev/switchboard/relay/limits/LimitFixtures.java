@@ -76,6 +76,11 @@ public final class LimitFixtures {
         }
 
         @Override
+        public int allowanceMaxRequests() {
+            return 0;
+        }
+
+        @Override
         public int allowanceSlots() {
             return 32;
         }

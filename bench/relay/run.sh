@@ -18,6 +18,8 @@
 #                                      migrated if missing; AUTH_REPLICAS instances): prints the consumer lag in
 #                                      seconds during each relay run and how long it takes to drain after the last,
 #                                      then reconciles ledger rows, the balance and the spend counters
+#        REDIS_STATS=1                 resets Redis' command statistics before each measured relay run and prints, per
+#                                      run, the top commands' calls and Redis CPU per request (INFO commandstats)
 #        FAILOVER=1                    gives the OpenAI provider a second upstream key that the mock fails
 #                                      (error-after=2;status=429: JSON gets a 429, a stream breaks after two events),
 #                                      cooldowns, so the runs mix failovers and continued streams into the load
@@ -35,6 +37,7 @@ DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-5s}"
 CONNS="${CONNS:-1 32}"
 MODES="${MODES:-json sse}"
+REDIS_STATS="${REDIS_STATS:-0}"
 MOCK_PORT="${MOCK_PORT:-18090}"
 NGINX_PORT="${NGINX_PORT:-18091}"
 RELAY_PORT="${RELAY_PORT:-18080}"
@@ -265,6 +268,7 @@ run() { # target url mode conns key model
   if [[ "$target" == relay* ]]; then
     BENCH_KEY=$key BENCH_MODEL=$model BENCH_STREAM=$stream wrk -t"$threads" -c"$conns" -d"$WARMUP" -s "$HERE/chat.lua" "$url" >/dev/null 2>&1 || true
     CPU_BEFORE=$(proc_cpu "$RELAY_PID"); REDIS_BEFORE=$(redis_cpu)
+    [ "$REDIS_STATS" = 1 ] && redis-cli CONFIG RESETSTAT >/dev/null
     touch "$WORK/sampling"
     ( while [ -f "$WORK/sampling" ]; do ps -o rss= -p $RELAY_PID; sleep 0.25; done ) >"$WORK/rss.$mode.$conns" 2>/dev/null &
     SAMPLER=$!
@@ -286,6 +290,10 @@ run() { # target url mode conns key model
     CPU_US[$target.$mode.$conns]="$(awk -v a="$CPU_BEFORE" -v b="$(proc_cpu "$RELAY_PID")" -v r="$(redis_cpu)" -v q="$REDIS_BEFORE" -v n="$reqs" \
       'BEGIN { if (n > 0) printf "%.0f / %.1f", 1e6 * (b - a) / n, 1e6 * (r - q) / n; else print "-" }')"
     wait "$SAMPLER" || true
+    if [ "$REDIS_STATS" = 1 ]; then # per command: calls and Redis CPU µs per request of this run
+      redis-cli INFO commandstats | tr -d '\r' | awk -F'[:=,]' -v n="$reqs" '/^cmdstat_/ { sub("cmdstat_", "", $1);
+        printf "%s %.3f calls, %.2f us\n", $1, $3 / n, $5 / n }' | sort -k4 -rn -t' ' >"$WORK/cmdstats.$target.$mode.$conns"
+    fi
     if [ "$LEDGER" = 1 ]; then
       wait "$LAG_SAMPLER" || true
       LAG[$target.$mode.$conns]="$(sort -n "$WORK/lag.$target.$mode.$conns" | tail -1 | awk '{print $1 " s / " $2 " events"}')"
@@ -420,6 +428,12 @@ RESULT="$HERE/results-$(date -u +%Y%m%dT%H%M%SZ)$SUFFIX.md"
   echo '```'
   cat "$WORK/metrics.txt"
   echo '```'
+  if [ "$REDIS_STATS" = 1 ]; then
+    echo "Redis commands per relay request, per run (calls, CPU µs inside Redis; scripts include the commands they run):"
+    for f in "$WORK"/cmdstats.*; do
+      echo "- ${f##*/cmdstats.}: $(head -6 "$f" | paste -sd';' | sed 's/;/; /g')"
+    done
+  fi
   if [ -s "$WORK/relay-warnings.txt" ]; then
     echo "First relay warnings:"; echo '```'; cat "$WORK/relay-warnings.txt"; echo '```'
   fi

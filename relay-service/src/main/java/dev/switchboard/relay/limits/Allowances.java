@@ -226,7 +226,7 @@ final class Allowances {
         private void retireUsedUp(Block b, long now) {
             boolean fast = now - b.grantedMs < config.allowanceTtl().toMillis() / 2
                     && (b.freeSlots == null || !b.freeSlots.isEmpty());
-            if (retire(b) && fast && (long) config.allowanceRequests() * scale < config.allowanceMaxRequests()) {
+            if (retire(b) && fast && blockRequests(this) < config.allowanceMaxRequests()) {
                 scale = scale * 2; // never past the most, so that the first quiet block shrinks the next one
             }
         }

@@ -19,8 +19,9 @@ import java.util.Map;
  *
  * <p>Unsettled spend of a user ({@code RedisKeys.userSpend}) is a hash: one field per request id holding
  * its cost in micro-USD, plus {@link LimitStore#UNSETTLED_TOTAL} holding their sum. The relay adds a
- * field with {@link #RECORD_UNSETTLED}; the ledger, once the request is in the ledger and the balance
- * is decremented, runs {@link #SETTLE} for the same request id. Both are idempotent per request id, so
+ * field per request as {@link #RECORD_UNSETTLED} does, a batch's fields of one user at once (SLOT_SCRIPT);
+ * the ledger, once the request is in the ledger and the balance is decremented, runs {@link #SETTLE} for
+ * the same request id. Both are idempotent per request id, so
  * duplicate deliveries and retries neither double-count nor double-settle.
  */
 // @Singleton, not @ApplicationScoped: called on every request, and a client proxy costs a context lookup per call
